@@ -21,9 +21,27 @@ const NOT_RAW: &[&str] = &["crate", "self", "Self", "super", "_"];
 /// Type names that generated code uses from the prelude or the runtime; a
 /// schema-derived type must not shadow them.
 const RESERVED_TYPES: &[&str] = &[
-    "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "BTreeMap", "Default",
-    "Clone", "Debug", "PartialEq", "Serialize", "Deserialize", "Self", "Resource", "ObjectMeta",
-    "ObjectList", "Scheme",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "BTreeMap",
+    "Default",
+    "Clone",
+    "Debug",
+    "PartialEq",
+    "Serialize",
+    "Deserialize",
+    "Self",
+    "Resource",
+    "ObjectMeta",
+    "ObjectList",
+    "Scheme",
 ];
 
 /// Splits a wire name into lowercase words.
@@ -53,8 +71,7 @@ fn words(name: &str) -> Vec<String> {
                     match next {
                         Some(n) if n.is_ascii_lowercase() => {
                             let after = chars.get(i + 2).copied();
-                            let plural = n == 's'
-                                && after.is_none_or(|a| !a.is_ascii_lowercase());
+                            let plural = n == 's' && after.is_none_or(|a| !a.is_ascii_lowercase());
                             !plural
                         }
                         _ => false,
@@ -197,13 +214,21 @@ fn module_ident(base: &str) -> String {
 pub fn version_module(version: &str) -> String {
     let name: String = version
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
         .collect();
-    escape_keyword(if name.starts_with(|c: char| c.is_ascii_digit()) || name.is_empty() {
-        format!("v_{name}")
-    } else {
-        name
-    })
+    escape_keyword(
+        if name.starts_with(|c: char| c.is_ascii_digit()) || name.is_empty() {
+            format!("v_{name}")
+        } else {
+            name
+        },
+    )
 }
 
 /// The cargo feature that enables one group-version module.
@@ -234,7 +259,11 @@ impl UniqueNames {
             return name.to_owned();
         }
         let base = unraw(name);
-        let separator = if base.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" };
+        let separator = if base.ends_with(|c: char| c.is_ascii_digit()) {
+            "_"
+        } else {
+            ""
+        };
         // A suffixed keyword is no longer a keyword, so it needs no `r#`.
         let mut n = 2u64;
         loop {
@@ -253,7 +282,9 @@ impl UniqueNames {
 pub fn compare_versions(a: &str, b: &str) -> Ordering {
     fn key(version: &str) -> (u8, u64, u64, String) {
         let parsed = version.strip_prefix('v').and_then(|rest| {
-            let digits_end = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+            let digits_end = rest
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(rest.len());
             let major: u64 = rest[..digits_end].parse().ok()?;
             let tail = &rest[digits_end..];
             if tail.is_empty() {
@@ -286,7 +317,10 @@ mod tests {
             ("podIPs", "pod_ips"),
             ("externalIPs", "external_ips"),
             ("hostIPC", "host_ipc"),
-            ("targetCPUUtilizationPercentage", "target_cpu_utilization_percentage"),
+            (
+                "targetCPUUtilizationPercentage",
+                "target_cpu_utilization_percentage",
+            ),
             ("ipv4Address", "ipv4_address"),
             ("apiVersion", "api_version"),
             ("type", "r#type"),
@@ -312,7 +346,10 @@ mod tests {
 
     #[test]
     fn type_names() {
-        assert_eq!(type_name(&["Certificate", "spec", "privateKey"]), "CertificateSpecPrivateKey");
+        assert_eq!(
+            type_name(&["Certificate", "spec", "privateKey"]),
+            "CertificateSpecPrivateKey"
+        );
         assert_eq!(type_name(&["Foo", "x-kubernetes-bar"]), "FooXKubernetesBar");
         assert_eq!(type_name(&["3d"]), "T3d");
         assert_eq!(type_name(&["option"]), "OptionType");
@@ -334,7 +371,10 @@ mod tests {
         assert_eq!(group_module("apps"), "apps");
         assert_eq!(group_module("networking.k8s.io"), "networking");
         assert_eq!(group_module("rbac.authorization.k8s.io"), "rbac");
-        assert_eq!(group_module_full("gateway.networking.k8s.io"), "gateway_networking_k8s_io");
+        assert_eq!(
+            group_module_full("gateway.networking.k8s.io"),
+            "gateway_networking_k8s_io"
+        );
         assert_eq!(group_module("cert-manager.io"), "cert_manager_io");
         assert_eq!(version_module("v1beta1"), "v1beta1");
         assert_eq!(feature_name("cert_manager_io", "v1"), "cert_manager_io_v1");
@@ -353,11 +393,15 @@ mod tests {
 
     #[test]
     fn version_order() {
-        let mut versions = vec!["v1alpha1", "v1", "v2beta1", "v1beta2", "v2", "foo", "v1beta1", "v10"];
+        let mut versions = vec![
+            "v1alpha1", "v1", "v2beta1", "v1beta2", "v2", "foo", "v1beta1", "v10",
+        ];
         versions.sort_by(|a, b| compare_versions(a, b));
         assert_eq!(
             versions,
-            ["v10", "v2", "v1", "v2beta1", "v1beta2", "v1beta1", "v1alpha1", "foo"]
+            [
+                "v10", "v2", "v1", "v2beta1", "v1beta2", "v1beta1", "v1alpha1", "foo"
+            ]
         );
     }
 }

@@ -121,7 +121,10 @@ mod tests {
     fn boxes_only_the_back_edge_of_a_direct_cycle() {
         let a = StructDef {
             name: "A".into(),
-            fields: vec![field("b", named("B")), field("many", TypeRef::Array(Box::new(named("A"))))],
+            fields: vec![
+                field("b", named("B")),
+                field("many", TypeRef::Array(Box::new(named("A")))),
+            ],
             ..StructDef::default()
         };
         let b = StructDef {
@@ -143,8 +146,12 @@ mod tests {
         };
         box_recursive_fields(&mut api);
         let types = &api.groups[0].versions[0].types;
-        let TypeDef::Struct(a) = &types[0] else { panic!() };
-        let TypeDef::Struct(b) = &types[1] else { panic!() };
+        let TypeDef::Struct(a) = &types[0] else {
+            panic!()
+        };
+        let TypeDef::Struct(b) = &types[1] else {
+            panic!()
+        };
         assert!(!a.fields[0].boxed, "A.b is the tree edge");
         assert!(!a.fields[1].boxed, "Vec needs no box");
         assert!(b.fields[0].boxed, "B.a closes the cycle");

@@ -1,0 +1,23 @@
+//! The generated artifacts checked into the repository are current: this is
+//! `cargo xtask generate --check` as a test.
+
+#[test]
+fn checked_in_generated_code_is_fresh() {
+    let root = kubegen_tests::workspace_root();
+    std::env::set_current_dir(&root).unwrap();
+    for artifact in xtask::ARTIFACTS {
+        let differences = xtask::builder_for(artifact)
+            .check_crate(artifact.out)
+            .unwrap();
+        assert!(
+            differences.is_empty(),
+            "{} is stale; run `cargo xtask generate`:\n{}",
+            artifact.out,
+            differences
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+    }
+}

@@ -1,0 +1,50 @@
+//! The data behind `cargo xtask`: which generated artifacts live in the
+//! repository and how each is produced (shared with the staleness test).
+
+use std::path::{Path, PathBuf};
+
+use kubegen_generator::Builder;
+
+/// One generated artifact that lives in the repository.
+pub struct Artifact {
+    /// Inputs, relative to the repository root.
+    pub inputs: &'static [&'static str],
+    /// Output crate directory, relative to the repository root.
+    pub out: &'static str,
+    /// The generated crate's package name.
+    pub crate_name: &'static str,
+    /// The runtime crate, relative to `out`.
+    pub runtime_path: &'static str,
+}
+
+/// Every generated artifact checked into the repository.
+pub const ARTIFACTS: &[Artifact] = &[Artifact {
+    inputs: &["specs/crds"],
+    out: "examples/crds",
+    crate_name: "kubegen-example-crds",
+    runtime_path: "../../runtime",
+}];
+
+/// The repository root (the parent of `xtask/`).
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// The builder for one artifact, recording the equivalent CLI command.
+pub fn builder_for(artifact: &Artifact) -> Builder {
+    let command = format!(
+        "cargo xtask generate (kubegen generate {} --out {} --runtime-path {} --crate-name {})",
+        artifact.inputs.join(" "),
+        artifact.out,
+        artifact.runtime_path,
+        artifact.crate_name
+    );
+    Builder::new()
+        .inputs(artifact.inputs)
+        .crate_name(artifact.crate_name)
+        .runtime_path(artifact.runtime_path)
+        .command(command)
+}
