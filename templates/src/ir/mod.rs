@@ -24,6 +24,7 @@ use serde::Serialize;
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Api {
     /// Groups sorted by [`Group::module`].
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub groups: Vec<Group>,
 }
 
@@ -62,6 +63,7 @@ pub struct Group {
     /// The Rust module (and cargo feature prefix) for the group, e.g. `cert_manager_io`.
     pub module: String,
     /// Versions sorted by Kubernetes version priority (`v2` before `v1beta1`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub versions: Vec<Version>,
 }
 
@@ -75,10 +77,13 @@ pub struct Version {
     /// The cargo feature that enables this module, e.g. `cert_manager_io_v1`.
     pub feature: String,
     /// Kinds served under this version.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub resources: Vec<Resource>,
     /// Every type of this module, root kinds included.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub types: Vec<TypeDef>,
     /// Where the definitions came from (file names), for the generated file headers.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<String>,
 }
 
@@ -111,30 +116,40 @@ pub struct Resource {
     /// The singular name, e.g. `certificate`.
     pub singular: String,
     /// Short names (`cert`), as `kubectl` accepts them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub short_names: Vec<String>,
     /// Categories (`all`), as `kubectl get <category>` uses them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub categories: Vec<String>,
     /// Namespaced or cluster scoped.
     pub scope: Scope,
     /// Verbs the server supports (`get`, `list`, `watch`, `create`, ...), sorted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub verbs: Vec<String>,
     /// Subresources served for this kind.
     pub subresources: Subresources,
     /// Additional printer columns (`kubectl get` output).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub printer_columns: Vec<PrinterColumn>,
     /// JSON paths usable in field selectors beyond `metadata.name`/`metadata.namespace`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub selectable_fields: Vec<String>,
     /// Whether this version is the storage version.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub storage: bool,
     /// Whether this version is served.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub served: bool,
     /// Whether this version is deprecated.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub deprecated: bool,
     /// The server's deprecation warning, if one is set.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deprecation_warning: Option<String>,
     /// The Rust name of the root struct in this version's `types`.
     pub type_name: String,
     /// The kind's documentation (the root schema's description).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub docs: Option<String>,
 }
 
@@ -161,10 +176,13 @@ impl Resource {
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Subresources {
     /// `/status` is served.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub status: bool,
     /// `/scale` is served, with the paths that map the scale object.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scale: Option<ScaleSubresource>,
     /// Every other subresource by name (`log`, `eviction`, `token`, `exec`, ...), sorted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub other: Vec<String>,
 }
 
@@ -176,6 +194,7 @@ pub struct ScaleSubresource {
     /// JSON path of the observed replicas, e.g. `.status.replicas`.
     pub status_replicas_path: String,
     /// JSON path of the serialized label selector, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub label_selector_path: Option<String>,
 }
 
@@ -187,8 +206,10 @@ pub struct PrinterColumn {
     /// OpenAPI type of the column: `integer`, `number`, `string`, `boolean`, `date`.
     pub type_: String,
     /// Optional format (`int32`, `date-time`, `name`, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub format: Option<String>,
     /// Human-readable description.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Priority: 0 shows in standard view, higher only in wide view.
     pub priority: i32,

@@ -8,26 +8,37 @@ use serde::Serialize;
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct SchemaExtensions {
     /// The OpenAPI `format` (`int32`, `date-time`, `byte`, `email`, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub format: Option<String>,
     /// `x-kubernetes-int-or-string`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub int_or_string: bool,
     /// `x-kubernetes-preserve-unknown-fields`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub preserve_unknown_fields: bool,
     /// `x-kubernetes-embedded-resource`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub embedded_resource: bool,
     /// `x-kubernetes-list-type`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub list_type: Option<ListType>,
     /// `x-kubernetes-list-map-keys`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub list_map_keys: Vec<String>,
     /// `x-kubernetes-map-type`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub map_type: Option<MapType>,
     /// `x-kubernetes-patch-strategy` (`merge`, `retainKeys`, `merge,retainKeys`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub patch_strategy: Option<String>,
     /// `x-kubernetes-patch-merge-key`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub patch_merge_key: Option<String>,
     /// The `enum` values, as JSON.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub enum_values: Vec<serde_json::Value>,
     /// Value constraints.
+    #[serde(skip_serializing_if = "Validations::is_empty")]
     pub validations: Validations,
 }
 
@@ -35,6 +46,13 @@ impl SchemaExtensions {
     /// True when nothing is set.
     pub fn is_empty(&self) -> bool {
         self == &SchemaExtensions::default()
+    }
+}
+
+impl Validations {
+    /// True when nothing is constrained.
+    pub fn is_empty(&self) -> bool {
+        self == &Validations::default()
     }
 }
 
@@ -62,37 +80,53 @@ pub enum MapType {
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Validations {
     /// `minimum`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum: Option<serde_json::Number>,
     /// `exclusiveMinimum`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub exclusive_minimum: bool,
     /// `maximum`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub maximum: Option<serde_json::Number>,
     /// `exclusiveMaximum`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub exclusive_maximum: bool,
     /// `multipleOf`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub multiple_of: Option<serde_json::Number>,
     /// `minLength`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_length: Option<u64>,
     /// `maxLength`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_length: Option<u64>,
     /// `pattern`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pattern: Option<String>,
     /// `minItems`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_items: Option<u64>,
     /// `maxItems`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_items: Option<u64>,
     /// `uniqueItems`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub unique_items: bool,
     /// `minProperties`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_properties: Option<u64>,
     /// `maxProperties`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_properties: Option<u64>,
     /// `x-kubernetes-validations` CEL rules.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<ValidationRule>,
     /// `oneOf`/`anyOf` branches that only constrain which properties are set:
     /// each inner list is one branch's `required`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub one_of_required: Vec<Vec<String>>,
     /// As `one_of_required`, for `anyOf`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub any_of_required: Vec<Vec<String>>,
 }
 
@@ -102,13 +136,18 @@ pub struct ValidationRule {
     /// The CEL expression.
     pub rule: String,
     /// Message shown when the rule fails.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// CEL expression producing the message.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message_expression: Option<String>,
     /// Field path the failure is reported at.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_path: Option<String>,
     /// Reason reported on failure (`FieldValueInvalid`, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// `optionalOldSelf`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub optional_old_self: Option<bool>,
 }

@@ -40,12 +40,15 @@ pub struct StructDef {
     /// The Rust name, unique within its module.
     pub name: String,
     /// From the schema's `description`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub docs: Option<String>,
     /// Properties in source order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<Field>,
     /// What happens to properties the schema does not declare.
     pub unknown_fields: UnknownFields,
     /// Object-level schema extensions and validations.
+    #[serde(skip_serializing_if = "SchemaExtensions::is_empty")]
     pub schema: SchemaExtensions,
     /// Where this type came from: `file#/json/pointer`.
     pub source: String,
@@ -71,18 +74,24 @@ pub struct Field {
     /// The JSON property name.
     pub wire_name: String,
     /// From the property's `description`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub docs: Option<String>,
     /// The value type, without the `Option` that `required` and `nullable` imply.
     pub ty: TypeRef,
     /// Listed in the parent's `required`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub required: bool,
     /// `nullable: true`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub nullable: bool,
     /// Boxed to break a recursive type (set by [`crate::passes::box_recursive_fields`]).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub boxed: bool,
     /// The schema's `default`, kept as data (the server applies it, not the client).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<serde_json::Value>,
     /// Schema extensions and validations of the property.
+    #[serde(skip_serializing_if = "SchemaExtensions::is_empty")]
     pub schema: SchemaExtensions,
 }
 
@@ -99,8 +108,10 @@ pub struct EnumDef {
     /// The Rust name, unique within its module.
     pub name: String,
     /// From the schema's `description`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub docs: Option<String>,
     /// Known values in source order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub variants: Vec<EnumVariant>,
     /// The name of the catch-all variant holding values this version does not know.
     pub fallback_variant: String,

@@ -12,6 +12,10 @@ pub struct Widget {
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// The desired state of the widget.
     pub spec: WidgetSpec,
+    /// A root property whose type name (`WidgetSpecPorts`) collides with the type of `spec.ports` items.
+    #[serde(rename = "specPorts")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spec_ports: Option<WidgetSpecPorts2>,
     /// The observed state of the widget.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<WidgetStatus>,
@@ -27,6 +31,9 @@ impl serde::Serialize for Widget {
             kind: &'a str,
             metadata: &'a kubegen::meta::v1::ObjectMeta,
             spec: &'a WidgetSpec,
+            #[serde(rename = "specPorts")]
+            #[serde(skip_serializing_if = "Option::is_none")]
+            spec_ports: &'a Option<WidgetSpecPorts2>,
             #[serde(skip_serializing_if = "Option::is_none")]
             status: &'a Option<WidgetStatus>,
         }
@@ -36,6 +43,7 @@ impl serde::Serialize for Widget {
             kind: <Self as kubegen::Resource>::KIND,
             metadata: &self.metadata,
             spec: &self.spec,
+            spec_ports: &self.spec_ports,
             status: &self.status,
         };
         serde::Serialize::serialize(&wire, serializer)
@@ -254,13 +262,6 @@ pub struct WidgetSpecSchedule {
     pub time_zone: Option<String>,
 }
 
-/// A property whose type name would collide with the `ports` items type.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct WidgetSpecWidgetSpecPorts {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub inner: Option<String>,
-}
-
 /// The desired state of the widget.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WidgetSpec {
@@ -355,10 +356,13 @@ pub struct WidgetSpec {
     #[serde(rename = "foo_bar")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub foo_bar2: Option<String>,
-    /// A property whose type name would collide with the `ports` items type.
-    #[serde(rename = "widgetSpecPorts")]
+}
+
+/// A root property whose type name (`WidgetSpecPorts`) collides with the type of `spec.ports` items.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct WidgetSpecPorts2 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub widget_spec_ports: Option<WidgetSpecWidgetSpecPorts>,
+    pub inner: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
