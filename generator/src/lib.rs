@@ -15,6 +15,7 @@
 mod builder;
 pub mod crd;
 pub mod error;
+pub mod openapi;
 pub mod output;
 pub mod schema;
 pub mod source;
@@ -44,6 +45,12 @@ pub fn load(inputs: &[PathBuf]) -> Result<Loaded> {
     let mut documents = Vec::new();
     for file in &files {
         documents.extend(source::read_documents(file)?);
+    }
+    // An OpenAPI spec describes a whole API; it is read on its own.
+    let openapi: Vec<&source::Document> = documents.iter().filter(|d| openapi::v2::is_v2(d) || openapi::v3::is_v3(d)).collect();
+    if !openapi.is_empty() {
+        let api = openapi::read_documents(&openapi)?;
+        return Ok(Loaded { api, notes: Vec::new(), files });
     }
     let mut notes = Vec::new();
     let mut crds = Vec::new();

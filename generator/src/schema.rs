@@ -42,6 +42,8 @@ pub struct SchemaConverter<'a> {
     types: &'a mut Vec<TypeDef>,
     /// `$ref` targets already turned into named types.
     refs: BTreeMap<String, TypeRef>,
+    /// `$ref` targets defined elsewhere (other modules, the runtime), consulted first.
+    known_refs: Option<&'a BTreeMap<String, TypeRef>>,
     /// `$ref` pointers being resolved right now, to catch cycles.
     resolving: Vec<String>,
 }
@@ -64,8 +66,26 @@ impl<'a> SchemaConverter<'a> {
             names,
             types,
             refs: BTreeMap::new(),
+            known_refs: None,
             resolving: Vec::new(),
         }
+    }
+
+    /// Pre-registers `$ref` targets that stand for types defined elsewhere:
+    /// another module's named types, or the runtime's well-known types.
+    pub fn with_refs(mut self, refs: &'a BTreeMap<String, TypeRef>) -> Self {
+        self.known_refs = Some(refs);
+        self
+    }
+
+    /// Converts an object definition into a struct named `name` (already
+    /// claimed by the caller) and adds it to the module's types.
+    pub fn convert_struct(&mut self, schema: &Value, pointer: &str, name: &str) -> Result<()> {
+        let schema = self.resolve_all_of(schema, pointer)?;
+        let object = as_object(&schema, &self.location(pointer))?;
+        let def = self.struct_def(object, pointer, name, false)?;
+        self.types.push(TypeDef::Struct(def));
+        Ok(())
     }
 
     fn location(&self, pointer: &str) -> Location {
@@ -198,7 +218,7 @@ impl<'a> SchemaConverter<'a> {
         let Some(reference) = reference.as_str() else {
             return Err(Error::invalid(&location, "`$ref` must be a string"));
         };
-        if let Some(known) = self.refs.get(reference) {
+        if let Some(known) = self.known_refs.and_then(|refs| refs.get(reference)).or_else(|| self.refs.get(reference)) {
             return Ok(known.clone());
         }
         let Some(target_pointer) = reference.strip_prefix('#') else {

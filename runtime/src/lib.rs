@@ -21,19 +21,48 @@
 //! Types serialize to exactly what the API server sends, so objects round-trip unchanged:
 //! optional fields are `Option`s that stay absent when absent and present when present, even
 //! when empty.
+//!
+//! Everything that does I/O (the API client) is behind the `client` feature, on by default; a
+//! crate of generated types depends on `kubegen` with `default-features = false` and pulls in
+//! no tokio, hyper or rustls.
+#![cfg_attr(feature = "client", doc = include_str!("client.md"))]
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "client")]
+pub mod api;
 pub mod bytes;
+#[cfg(feature = "client")]
+pub mod client;
+#[cfg(feature = "client")]
+pub mod config;
+#[cfg(feature = "client")]
+pub mod discovery;
+#[cfg(feature = "client")]
+pub mod dynamic;
 pub mod intstr;
 pub mod meta;
 pub mod quantity;
 pub mod resource;
+#[cfg(feature = "client")]
+pub mod restmapper;
+#[cfg(feature = "client")]
+pub mod retry;
 pub mod runtime;
 pub mod scheme;
 pub mod time;
 pub mod version;
+#[cfg(feature = "client")]
+pub mod watch;
 
+#[cfg(feature = "client")]
+pub use api::Api;
 pub use bytes::ByteString;
+#[cfg(feature = "client")]
+pub use client::{Client, Error, Result};
+#[cfg(feature = "client")]
+pub use config::Config;
+#[cfg(feature = "client")]
+pub use dynamic::{DynamicApi, DynamicObject, ResourceDescriptor};
 pub use intstr::IntOrString;
 pub use meta::v1::{
     Condition, DeleteOptions, LabelSelector, LabelSelectorRequirement, ListMeta,

@@ -134,10 +134,19 @@ pub fn unraw(ident: &str) -> &str {
 
 /// A PascalCase type name from path segments: `["Certificate", "spec", "privateKey"]`
 /// → `CertificateSpecPrivateKey`.
+///
+/// A first segment that is already a PascalCase identifier is kept as it is,
+/// so names built on a kind keep the kind's spelling (`HTTPRoute` → `HTTPRouteSpec`,
+/// not `HttpRouteSpec`).
 pub fn type_name<S: AsRef<str>>(segments: &[S]) -> String {
     let mut name = String::new();
-    for segment in segments {
-        for word in words(segment.as_ref()) {
+    for (index, segment) in segments.iter().enumerate() {
+        let segment = segment.as_ref();
+        if index == 0 && is_pascal_identifier(segment) {
+            name.push_str(segment);
+            continue;
+        }
+        for word in words(segment) {
             name.push_str(&word.to_upper_camel_case());
         }
     }
@@ -151,6 +160,11 @@ pub fn type_name<S: AsRef<str>>(segments: &[S]) -> String {
         name.push_str("Type");
     }
     name
+}
+
+/// `HTTPRoute`, `Pod`: an uppercase letter, then ASCII letters and digits only.
+pub fn is_pascal_identifier(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_uppercase()) && name.chars().all(|c| c.is_ascii_alphanumeric())
 }
 
 /// The enum variant for a wire value: `ClusterIssuer` stays, `cluster-issuer` →
@@ -353,6 +367,8 @@ mod tests {
         assert_eq!(type_name(&["Foo", "x-kubernetes-bar"]), "FooXKubernetesBar");
         assert_eq!(type_name(&["3d"]), "T3d");
         assert_eq!(type_name(&["option"]), "OptionType");
+        assert_eq!(type_name(&["HTTPRoute", "spec", "parentRefs"]), "HTTPRouteSpecParentRefs");
+        assert_eq!(type_name(&["Option"]), "OptionType");
     }
 
     #[test]

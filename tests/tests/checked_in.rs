@@ -6,6 +6,9 @@ fn checked_in_generated_code_is_fresh() {
     let root = kubegen_tests::workspace_root();
     std::env::set_current_dir(&root).unwrap();
     for artifact in xtask::ARTIFACTS {
+        if artifact.needs_shared && kubegen_tests::shared_specs("checked_in").is_none() {
+            continue;
+        }
         let differences = xtask::builder_for(artifact)
             .check_crate(artifact.out)
             .unwrap();

@@ -15,15 +15,38 @@ pub struct Artifact {
     pub crate_name: &'static str,
     /// The runtime crate, relative to `out`.
     pub runtime_path: &'static str,
+    /// Whether every group-version is a default feature.
+    pub default_features: bool,
+    /// Whether the inputs are in `../shared` (real specs not kept in this repository).
+    pub needs_shared: bool,
+}
+
+impl Artifact {
+    /// Whether every input is present (`../shared` may be absent outside CI).
+    pub fn inputs_present(&self) -> bool {
+        self.inputs.iter().all(|input| Path::new(input).exists())
+    }
 }
 
 /// Every generated artifact checked into the repository.
-pub const ARTIFACTS: &[Artifact] = &[Artifact {
-    inputs: &["specs/crds"],
-    out: "examples/crds",
-    crate_name: "kubegen-example-crds",
-    runtime_path: "../../runtime",
-}];
+pub const ARTIFACTS: &[Artifact] = &[
+    Artifact {
+        inputs: &["specs/crds"],
+        out: "examples/crds",
+        crate_name: "kubegen-example-crds",
+        runtime_path: "../../runtime",
+        default_features: true,
+        needs_shared: false,
+    },
+    Artifact {
+        inputs: &["../shared/specs/kubernetes/swagger.json"],
+        out: "api",
+        crate_name: "kubegen-api",
+        runtime_path: "../runtime",
+        default_features: false,
+        needs_shared: true,
+    },
+];
 
 /// The repository root (the parent of `xtask/`).
 pub fn repo_root() -> PathBuf {
@@ -46,5 +69,6 @@ pub fn builder_for(artifact: &Artifact) -> Builder {
         .inputs(artifact.inputs)
         .crate_name(artifact.crate_name)
         .runtime_path(artifact.runtime_path)
+        .default_features(artifact.default_features)
         .command(command)
 }

@@ -33,6 +33,19 @@ fn main() -> ExitCode {
 fn generate(check: bool) -> ExitCode {
     let mut stale = false;
     for artifact in ARTIFACTS {
+        if !artifact.inputs_present() {
+            let message = format!(
+                "{}: skipped: its inputs ({}) are missing; the shared specs belong beside the checkout",
+                artifact.out,
+                artifact.inputs.join(", ")
+            );
+            if artifact.needs_shared && std::env::var_os("CI").is_some() {
+                eprintln!("error: {message}");
+                return ExitCode::FAILURE;
+            }
+            eprintln!("warning: {message}");
+            continue;
+        }
         let builder = builder_for(artifact);
         if check {
             match builder.check_crate(artifact.out) {

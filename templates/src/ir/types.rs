@@ -200,9 +200,79 @@ pub enum WellKnown {
     IntOrString,
     /// `api/resource.Quantity`.
     Quantity,
+    /// `meta/v1.APIGroup`.
+    ApiGroup,
+    /// `meta/v1.APIGroupList`.
+    ApiGroupList,
+    /// `meta/v1.APIResource`.
+    ApiResource,
+    /// `meta/v1.APIResourceList`.
+    ApiResourceList,
+    /// `meta/v1.APIVersions`.
+    ApiVersions,
+    /// `meta/v1.GroupVersionForDiscovery`.
+    GroupVersionForDiscovery,
+    /// `meta/v1.ServerAddressByClientCIDR`.
+    ServerAddressByClientCidr,
+    /// `meta/v1.FieldSelectorRequirement`.
+    FieldSelectorRequirement,
+    /// `meta/v1.GroupResource`.
+    GroupResource,
+    /// `meta/v1.ShardInfo`.
+    ShardInfo,
+    /// `runtime.RawExtension`: an embedded object of any kind.
+    RawExtension,
+    /// `version.Info`: what `/version` answers.
+    VersionInfo,
 }
 
 impl WellKnown {
+    /// The runtime type standing for an OpenAPI definition of apimachinery,
+    /// by the definition's name (`io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta`).
+    pub fn for_definition(name: &str) -> Option<WellKnown> {
+        let short = name.rsplit('.').next()?;
+        let package = name.strip_suffix(short)?.trim_end_matches('.');
+        let known = match (package, short) {
+            ("io.k8s.apimachinery.pkg.api.resource", "Quantity") => WellKnown::Quantity,
+            ("io.k8s.apimachinery.pkg.util.intstr", "IntOrString") => WellKnown::IntOrString,
+            ("io.k8s.apimachinery.pkg.runtime", "RawExtension") => WellKnown::RawExtension,
+            ("io.k8s.apimachinery.pkg.version", "Info") => WellKnown::VersionInfo,
+            ("io.k8s.apimachinery.pkg.apis.meta.v1", short) => match short {
+                "ObjectMeta" => WellKnown::ObjectMeta,
+                "ListMeta" => WellKnown::ListMeta,
+                "TypeMeta" => WellKnown::TypeMeta,
+                "OwnerReference" => WellKnown::OwnerReference,
+                "ManagedFieldsEntry" => WellKnown::ManagedFieldsEntry,
+                "FieldsV1" => WellKnown::FieldsV1,
+                "LabelSelector" => WellKnown::LabelSelector,
+                "LabelSelectorRequirement" => WellKnown::LabelSelectorRequirement,
+                "Condition" => WellKnown::Condition,
+                "Status" => WellKnown::Status,
+                "StatusDetails" => WellKnown::StatusDetails,
+                "StatusCause" => WellKnown::StatusCause,
+                "DeleteOptions" => WellKnown::DeleteOptions,
+                "Preconditions" => WellKnown::Preconditions,
+                "WatchEvent" => WellKnown::WatchEvent,
+                "Time" => WellKnown::Time,
+                "MicroTime" => WellKnown::MicroTime,
+                "Duration" => WellKnown::Duration,
+                "APIGroup" => WellKnown::ApiGroup,
+                "APIGroupList" => WellKnown::ApiGroupList,
+                "APIResource" => WellKnown::ApiResource,
+                "APIResourceList" => WellKnown::ApiResourceList,
+                "APIVersions" => WellKnown::ApiVersions,
+                "GroupVersionForDiscovery" => WellKnown::GroupVersionForDiscovery,
+                "ServerAddressByClientCIDR" => WellKnown::ServerAddressByClientCidr,
+                "FieldSelectorRequirement" => WellKnown::FieldSelectorRequirement,
+                "GroupResource" => WellKnown::GroupResource,
+                "ShardInfo" => WellKnown::ShardInfo,
+                _ => return None,
+            },
+            _ => return None,
+        };
+        Some(known)
+    }
+
     /// The type's path below the `kubegen` crate root.
     pub fn runtime_path(self) -> &'static str {
         match self {
@@ -226,6 +296,18 @@ impl WellKnown {
             WellKnown::Duration => "time::Duration",
             WellKnown::IntOrString => "intstr::IntOrString",
             WellKnown::Quantity => "quantity::Quantity",
+            WellKnown::ApiGroup => "meta::v1::ApiGroup",
+            WellKnown::ApiGroupList => "meta::v1::ApiGroupList",
+            WellKnown::ApiResource => "meta::v1::ApiResource",
+            WellKnown::ApiResourceList => "meta::v1::ApiResourceList",
+            WellKnown::ApiVersions => "meta::v1::ApiVersions",
+            WellKnown::GroupVersionForDiscovery => "meta::v1::GroupVersionForDiscovery",
+            WellKnown::ServerAddressByClientCidr => "meta::v1::ServerAddressByClientCidr",
+            WellKnown::FieldSelectorRequirement => "meta::v1::FieldSelectorRequirement",
+            WellKnown::GroupResource => "meta::v1::GroupResource",
+            WellKnown::ShardInfo => "meta::v1::ShardInfo",
+            WellKnown::RawExtension => "runtime::RawExtension",
+            WellKnown::VersionInfo => "version::Info",
         }
     }
 
