@@ -31,6 +31,7 @@ pub struct Builder {
     runtime_crate: String,
     command: Option<String>,
     default_features: bool,
+    load: crate::LoadOptions,
 }
 
 impl Default for Builder {
@@ -49,6 +50,7 @@ impl Builder {
             runtime_crate: "kubegen".to_owned(),
             command: None,
             default_features: true,
+            load: crate::LoadOptions::default(),
         }
     }
 
@@ -96,9 +98,25 @@ impl Builder {
         self
     }
 
+    /// Turns reuse off: every embedded built-in schema and every repeated
+    /// subtree is generated as its own type (as kopium does).
+    pub fn no_reuse(mut self) -> Self {
+        self.load.reuse = None;
+        self
+    }
+
+    /// Makes reused built-in types come from `kubegen-api` at this path
+    /// (relative to a generated crate) instead of from the registry.
+    pub fn api_path(mut self, path: impl Into<String>) -> Self {
+        if let Some(dependency) = &mut self.load.reuse {
+            dependency.path = Some(path.into());
+        }
+        self
+    }
+
     /// Reads the inputs into the IR; also returns the notes about skipped documents.
     pub fn load(&self) -> Result<crate::Loaded> {
-        crate::load(&self.inputs)
+        crate::load(&self.inputs, &self.load)
     }
 
     fn emit_options(&self) -> EmitOptions {

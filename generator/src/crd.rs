@@ -10,7 +10,6 @@ use kubegen_templates::ir::{
     Api, Group, PrinterColumn, Resource, ScaleSubresource, Scope, Subresources, TypeDef, Version,
 };
 use kubegen_templates::naming::{self, UniqueNames};
-use kubegen_templates::passes;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -300,7 +299,6 @@ pub fn build_api(mut crds: Vec<LoadedCrd<'_>>) -> Result<Api> {
         });
     }
     api.groups.sort_by(|a, b| a.module.cmp(&b.module));
-    passes::box_recursive_fields(&mut api);
     Ok(api)
 }
 
@@ -484,6 +482,7 @@ fn add_resource(
         served: version.served,
         deprecated: version.deprecated,
         deprecation_warning: version.deprecation_warning.clone(),
+        typed_list_items: true,
         type_name,
         docs: docs.map(str::to_owned),
     });

@@ -17,6 +17,7 @@ pub mod crd;
 pub mod error;
 pub mod openapi;
 pub mod output;
+pub mod reuse;
 pub mod schema;
 pub mod source;
 
@@ -35,22 +36,51 @@ pub struct Loaded {
     pub notes: Vec<String>,
     /// Every file that was read.
     pub files: Vec<PathBuf>,
+    /// What reuse removed.
+    pub reuse: reuse::ReuseReport,
 }
 
-/// Reads CRDs from files and directories into the IR.
+/// How [`load`] treats what it reads.
+#[derive(Clone, Debug)]
+pub struct LoadOptions {
+    /// Share repeated subtrees and use `kubegen-api` types for embedded
+    /// built-in schemas (CRDs only); `None` generates everything.
+    pub reuse: Option<reuse::ApiDependency>,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            reuse: Some(reuse::ApiDependency {
+                path: None,
+                version: env!("CARGO_PKG_VERSION").to_owned(),
+            }),
+        }
+    }
+}
+
+/// Reads CRDs (or an OpenAPI spec) from files and directories into the IR.
 ///
 /// Documents that are not CRDs are skipped with a note; malformed ones are errors.
-pub fn load(inputs: &[PathBuf]) -> Result<Loaded> {
+pub fn load(inputs: &[PathBuf], options: &LoadOptions) -> Result<Loaded> {
     let files = source::collect_files(inputs)?;
     let mut documents = Vec::new();
     for file in &files {
         documents.extend(source::read_documents(file)?);
     }
     // An OpenAPI spec describes a whole API; it is read on its own.
-    let openapi: Vec<&source::Document> = documents.iter().filter(|d| openapi::v2::is_v2(d) || openapi::v3::is_v3(d)).collect();
+    let openapi: Vec<&source::Document> = documents
+        .iter()
+        .filter(|d| openapi::v2::is_v2(d) || openapi::v3::is_v3(d))
+        .collect();
     if !openapi.is_empty() {
         let api = openapi::read_documents(&openapi)?;
-        return Ok(Loaded { api, notes: Vec::new(), files });
+        return Ok(Loaded {
+            api,
+            notes: Vec::new(),
+            files,
+            reuse: reuse::ReuseReport::default(),
+        });
     }
     let mut notes = Vec::new();
     let mut crds = Vec::new();
@@ -73,6 +103,16 @@ pub fn load(inputs: &[PathBuf]) -> Result<Loaded> {
                 .join(", "),
         });
     }
-    let api = crd::build_api(crds)?;
-    Ok(Loaded { api, notes, files })
+    let mut api = crd::build_api(crds)?;
+    let report = match &options.reuse {
+        Some(dependency) => reuse::reuse(&mut api, &reuse::Catalog::builtin(), dependency),
+        None => reuse::ReuseReport::default(),
+    };
+    kubegen_templates::passes::box_recursive_fields(&mut api);
+    Ok(Loaded {
+        api,
+        notes,
+        files,
+        reuse: report,
+    })
 }

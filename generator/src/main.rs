@@ -37,6 +37,12 @@ struct GenerateArgs {
     /// Write nothing; exit 1 when the output would differ from what is on disk.
     #[arg(long)]
     check: bool,
+    /// Generate every embedded built-in schema and repeated subtree as its own type.
+    #[arg(long)]
+    no_reuse: bool,
+    /// Depend on kubegen-api (for reused built-in types) at this path instead of by version.
+    #[arg(long, value_name = "PATH")]
+    api_path: Option<String>,
 }
 
 fn main() -> ExitCode {
@@ -83,12 +89,24 @@ fn generate(args: GenerateArgs) -> ExitCode {
     if let Some(name) = &args.crate_name {
         command.push(format!("--crate-name {name}"));
     }
+    if args.no_reuse {
+        command.push("--no-reuse".to_owned());
+    }
+    if let Some(path) = &args.api_path {
+        command.push(format!("--api-path {path}"));
+    }
     let mut builder = Builder::new()
         .inputs(&args.inputs)
         .crate_name(crate_name)
         .command(command.join(" "));
     if let Some(path) = &args.runtime_path {
         builder = builder.runtime_path(path.clone());
+    }
+    if args.no_reuse {
+        builder = builder.no_reuse();
+    }
+    if let Some(path) = &args.api_path {
+        builder = builder.api_path(path.clone());
     }
 
     let result = if args.check {

@@ -218,7 +218,11 @@ impl<'a> SchemaConverter<'a> {
         let Some(reference) = reference.as_str() else {
             return Err(Error::invalid(&location, "`$ref` must be a string"));
         };
-        if let Some(known) = self.known_refs.and_then(|refs| refs.get(reference)).or_else(|| self.refs.get(reference)) {
+        if let Some(known) = self
+            .known_refs
+            .and_then(|refs| refs.get(reference))
+            .or_else(|| self.refs.get(reference))
+        {
             return Ok(known.clone());
         }
         let Some(target_pointer) = reference.strip_prefix('#') else {

@@ -7,12 +7,14 @@
 //!
 //! - [`ir`]: the data model (groups, versions, resources, the type graph).
 //! - [`naming`]: wire names → Rust names, shared by every front end.
-//! - [`passes`]: whole-IR passes (boxing recursive types).
+//! - [`passes`]: whole-IR passes (boxing recursive types, sharing repeated types).
+//! - [`fingerprint`]: structural fingerprints of types.
 //! - [`emit`]: IR → `TokenStream` → rustfmt-clean source files.
 
 #![forbid(unsafe_code)]
 
 pub mod emit;
+pub mod fingerprint;
 pub mod ir;
 pub mod naming;
 pub mod passes;

@@ -164,7 +164,8 @@ pub fn type_name<S: AsRef<str>>(segments: &[S]) -> String {
 
 /// `HTTPRoute`, `Pod`: an uppercase letter, then ASCII letters and digits only.
 pub fn is_pascal_identifier(name: &str) -> bool {
-    name.starts_with(|c: char| c.is_ascii_uppercase()) && name.chars().all(|c| c.is_ascii_alphanumeric())
+    name.starts_with(|c: char| c.is_ascii_uppercase())
+        && name.chars().all(|c| c.is_ascii_alphanumeric())
 }
 
 /// The enum variant for a wire value: `ClusterIssuer` stays, `cluster-issuer` →
@@ -367,7 +368,10 @@ mod tests {
         assert_eq!(type_name(&["Foo", "x-kubernetes-bar"]), "FooXKubernetesBar");
         assert_eq!(type_name(&["3d"]), "T3d");
         assert_eq!(type_name(&["option"]), "OptionType");
-        assert_eq!(type_name(&["HTTPRoute", "spec", "parentRefs"]), "HTTPRouteSpecParentRefs");
+        assert_eq!(
+            type_name(&["HTTPRoute", "spec", "parentRefs"]),
+            "HTTPRouteSpecParentRefs"
+        );
         assert_eq!(type_name(&["Option"]), "OptionType");
     }
 

@@ -2,7 +2,155 @@
 
 use std::collections::BTreeMap;
 
-use crate::ir::{Api, TypeDef, TypePath, TypeRef};
+use std::collections::BTreeSet;
+
+use crate::fingerprint::{Fingerprints, Strictness};
+use crate::ir::{Api, TypeDef, TypePath, TypeRef, UnknownFields};
+
+/// Every type path of the IR in output order, with whether it is a kind's root.
+fn all_types(api: &Api) -> Vec<(TypePath, bool)> {
+    let mut paths = Vec::new();
+    for group in &api.groups {
+        for version in &group.versions {
+            for ty in &version.types {
+                let is_root = version.resources.iter().any(|r| r.type_name == ty.name());
+                paths.push((
+                    TypePath {
+                        group_module: group.module.clone(),
+                        version_module: version.module.clone(),
+                        name: ty.name().to_owned(),
+                    },
+                    is_root,
+                ));
+            }
+        }
+    }
+    paths
+}
+
+/// Rewrites every reference in the IR with `rewrite`.
+pub fn rewrite_refs(api: &mut Api, rewrite: &mut dyn FnMut(&TypePath) -> Option<TypeRef>) {
+    fn visit(ty: &mut TypeRef, rewrite: &mut dyn FnMut(&TypePath) -> Option<TypeRef>) {
+        match ty {
+            TypeRef::Named(path) => {
+                if let Some(new) = rewrite(path) {
+                    *ty = new;
+                }
+            }
+            TypeRef::Array(item) | TypeRef::Map(item) => visit(item, rewrite),
+            _ => {}
+        }
+    }
+    for group in &mut api.groups {
+        for version in &mut group.versions {
+            for ty in &mut version.types {
+                if let TypeDef::Struct(def) = ty {
+                    for field in &mut def.fields {
+                        visit(&mut field.ty, rewrite);
+                    }
+                    if let UnknownFields::Typed(ty) = &mut def.unknown_fields {
+                        visit(ty, rewrite);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Removes every type no kind's root reaches.
+pub fn prune_unreachable(api: &mut Api) {
+    let mut reached: BTreeSet<TypePath> = BTreeSet::new();
+    let mut stack: Vec<TypePath> = all_types(api)
+        .into_iter()
+        .filter(|(_, root)| *root)
+        .map(|(p, _)| p)
+        .collect();
+    fn refs_of(ty: &TypeRef, out: &mut Vec<TypePath>) {
+        match ty {
+            TypeRef::Named(path) => out.push(path.clone()),
+            TypeRef::Array(item) | TypeRef::Map(item) => refs_of(item, out),
+            _ => {}
+        }
+    }
+    while let Some(path) = stack.pop() {
+        if !reached.insert(path.clone()) {
+            continue;
+        }
+        if let Some(TypeDef::Struct(def)) = api.type_def(&path) {
+            let mut next = Vec::new();
+            for field in &def.fields {
+                refs_of(&field.ty, &mut next);
+            }
+            if let UnknownFields::Typed(ty) = &def.unknown_fields {
+                refs_of(ty, &mut next);
+            }
+            stack.extend(next);
+        }
+    }
+    for group in &mut api.groups {
+        for version in &mut group.versions {
+            let (group_module, version_module) = (group.module.clone(), version.module.clone());
+            version.types.retain(|ty| {
+                reached.contains(&TypePath {
+                    group_module: group_module.clone(),
+                    version_module: version_module.clone(),
+                    name: ty.name().to_owned(),
+                })
+            });
+        }
+    }
+}
+
+/// Makes structurally identical types one type: every reference to a later
+/// copy points at the first (in output order), and the copies are removed.
+///
+/// Kinds' roots are never merged. Because the first copy always comes
+/// earlier in output order, references between modules that this adds all
+/// point backwards, so the feature dependencies they imply never form a cycle.
+/// Returns how many types were removed.
+pub fn share_identical_types(api: &mut Api) -> usize {
+    let paths = all_types(api);
+    let mut first: BTreeMap<u128, TypePath> = BTreeMap::new();
+    let mut replace: BTreeMap<TypePath, TypePath> = BTreeMap::new();
+    {
+        let mut fingerprints = Fingerprints::new(api, Strictness::Exact);
+        for (path, is_root) in &paths {
+            if *is_root {
+                continue;
+            }
+            let fingerprint = fingerprints.of_type(path);
+            match first.get(&fingerprint) {
+                Some(original) => {
+                    replace.insert(path.clone(), original.clone());
+                }
+                None => {
+                    first.insert(fingerprint, path.clone());
+                }
+            }
+        }
+    }
+    if replace.is_empty() {
+        return 0;
+    }
+    rewrite_refs(api, &mut |path| {
+        replace
+            .get(path)
+            .map(|original| TypeRef::Named(original.clone()))
+    });
+    for group in &mut api.groups {
+        for version in &mut group.versions {
+            let (group_module, version_module) = (group.module.clone(), version.module.clone());
+            version.types.retain(|ty| {
+                !replace.contains_key(&TypePath {
+                    group_module: group_module.clone(),
+                    version_module: version_module.clone(),
+                    name: ty.name().to_owned(),
+                })
+            });
+        }
+    }
+    replace.len()
+}
 
 /// Boxes the fields that make a type contain itself by value.
 ///

@@ -88,6 +88,7 @@ pub fn generate_workspace(specs: &Path) -> Vec<Project> {
             .inputs(&files)
             .crate_name(&package)
             .runtime_path(runtime.display().to_string())
+            .api_path(workspace_root().join("api").display().to_string())
             .command(format!(
                 "kubegen generate <the files of ../shared/specs/crds/{name}>"
             ));
@@ -160,7 +161,7 @@ fn write_runner(root: &Path, projects: &[Project]) {
         "[workspace]\nresolver = \"3\"\nmembers = [{members}]\n\n[profile.dev]\ndebug = false\n"
     );
     let runner = format!(
-        "[package]\nname = \"corpus-runner\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[[bin]]\nname = \"corpus-runner\"\npath = \"main.rs\"\n\n[dependencies]\nkubegen = {{ path = {:?} }}\nserde = \"1\"\nserde_json = \"1\"\nserde_yaml_ng = \"0.10\"\n{dependencies}",
+        "[package]\nname = \"corpus-runner\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[[bin]]\nname = \"corpus-runner\"\npath = \"main.rs\"\n\n[dependencies]\nkubegen = {{ path = {:?}, default-features = false }}\nserde = \"1\"\nserde_json = \"1\"\nserde_yaml_ng = \"0.10\"\n{dependencies}",
         runtime.display().to_string()
     );
     let files = [

@@ -19,6 +19,18 @@ pub struct Artifact {
     pub default_features: bool,
     /// Whether the inputs are in `../shared` (real specs not kept in this repository).
     pub needs_shared: bool,
+    /// Where reused built-in types come from, relative to `out`.
+    pub api_path: Option<&'static str>,
+}
+
+/// The built-in type catalog that CRD generation reuses, written beside the
+/// generator's sources from the `kubegen-api` artifact's IR.
+pub const CATALOG: &str = "generator/src/builtin-catalog.tsv";
+
+/// The catalog file's contents for the `kubegen-api` inputs.
+pub fn catalog_text(api_artifact: &Artifact) -> Result<String, kubegen_generator::Error> {
+    let api = builder_for(api_artifact).api()?;
+    Ok(kubegen_generator::reuse::Catalog::from_api(&api).to_tsv(&api_artifact.inputs.join(", ")))
 }
 
 impl Artifact {
@@ -37,6 +49,7 @@ pub const ARTIFACTS: &[Artifact] = &[
         runtime_path: "../../runtime",
         default_features: true,
         needs_shared: false,
+        api_path: Some("../../api"),
     },
     Artifact {
         inputs: &["../shared/specs/kubernetes/swagger.json"],
@@ -45,6 +58,7 @@ pub const ARTIFACTS: &[Artifact] = &[
         runtime_path: "../runtime",
         default_features: false,
         needs_shared: true,
+        api_path: None,
     },
 ];
 
@@ -65,10 +79,14 @@ pub fn builder_for(artifact: &Artifact) -> Builder {
         artifact.runtime_path,
         artifact.crate_name
     );
-    Builder::new()
+    let builder = Builder::new()
         .inputs(artifact.inputs)
         .crate_name(artifact.crate_name)
         .runtime_path(artifact.runtime_path)
-        .default_features(artifact.default_features)
-        .command(command)
+        .default_features(artifact.default_features);
+    let builder = match artifact.api_path {
+        Some(path) => builder.api_path(path),
+        None => builder,
+    };
+    builder.command(command)
 }

@@ -21,7 +21,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             replicas: Some(3),
             ..Default::default()
         },
-        status: None,
+        ..Default::default()
     };
     widget.spec.tags = Some(vec!["demo".to_owned()]);
 

@@ -74,12 +74,23 @@ pub fn read_documents(documents: &[&crate::source::Document]) -> Result<Api> {
 
 /// The (group, version, kind) list of `x-kubernetes-group-version-kind`.
 pub fn group_version_kinds(schema: &Value) -> Vec<(String, String, String)> {
-    let field = |entry: &Value, key: &str| entry.get(key).and_then(Value::as_str).unwrap_or("").to_owned();
+    let field = |entry: &Value, key: &str| {
+        entry
+            .get(key)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned()
+    };
     match schema.get("x-kubernetes-group-version-kind") {
-        Some(Value::Array(entries)) => {
-            entries.iter().map(|e| (field(e, "group"), field(e, "version"), field(e, "kind"))).collect()
-        }
-        Some(entry @ Value::Object(_)) => vec![(field(entry, "group"), field(entry, "version"), field(entry, "kind"))],
+        Some(Value::Array(entries)) => entries
+            .iter()
+            .map(|e| (field(e, "group"), field(e, "version"), field(e, "kind")))
+            .collect(),
+        Some(entry @ Value::Object(_)) => vec![(
+            field(entry, "group"),
+            field(entry, "version"),
+            field(entry, "kind"),
+        )],
         _ => Vec::new(),
     }
 }
@@ -114,7 +125,13 @@ fn parse_path(path: &str) -> Option<ParsedPath> {
         return None;
     }
     let subresource = rest.get(2).map(|s| (*s).to_owned());
-    Some(ParsedPath { group, version, namespaced, plural, subresource })
+    Some(ParsedPath {
+        group,
+        version,
+        namespaced,
+        plural,
+        subresource,
+    })
 }
 
 /// What the paths say about one resource.
@@ -142,7 +159,9 @@ fn verb_for(action: &str) -> Option<&'static str> {
 
 /// The package of a definition name: `io.k8s.api.apps.v1.Deployment` → `io.k8s.api.apps.v1`.
 fn package_of(name: &str) -> &str {
-    name.rsplit_once('.').map(|(package, _)| package).unwrap_or("")
+    name.rsplit_once('.')
+        .map(|(package, _)| package)
+        .unwrap_or("")
 }
 
 fn short_name(name: &str) -> &str {
@@ -155,11 +174,18 @@ pub fn build_api(spec: &Spec<'_>) -> Result<Api> {
     let mut votes: BTreeMap<&str, BTreeMap<(String, String), usize>> = BTreeMap::new();
     for definition in &spec.definitions {
         for (group, version, _) in group_version_kinds(definition.schema) {
-            *votes.entry(package_of(&definition.name)).or_default().entry((group, version)).or_default() += 1;
+            *votes
+                .entry(package_of(&definition.name))
+                .or_default()
+                .entry((group, version))
+                .or_default() += 1;
         }
     }
     let package_gv = |package: &str| -> (String, String) {
-        match votes.get(package).and_then(|v| v.iter().max_by_key(|(gv, count)| (**count, std::cmp::Reverse((*gv).clone())))) {
+        match votes.get(package).and_then(|v| {
+            v.iter()
+                .max_by_key(|(gv, count)| (**count, std::cmp::Reverse((*gv).clone())))
+        }) {
             Some(((group, version), _)) => (group.clone(), version.clone()),
             None => {
                 let mut parts = package.rsplit('.');
@@ -173,8 +199,16 @@ pub fn build_api(spec: &Spec<'_>) -> Result<Api> {
     // Resources from the paths.
     let mut facts: BTreeMap<(String, String, String), ResourceFacts> = BTreeMap::new();
     for operation in &spec.operations {
-        let Some(parsed) = parse_path(&operation.path) else { continue };
-        let entry = facts.entry((parsed.group.clone(), parsed.version.clone(), parsed.plural.clone())).or_default();
+        let Some(parsed) = parse_path(&operation.path) else {
+            continue;
+        };
+        let entry = facts
+            .entry((
+                parsed.group.clone(),
+                parsed.version.clone(),
+                parsed.plural.clone(),
+            ))
+            .or_default();
         entry.namespaced |= parsed.namespaced;
         match parsed.subresource {
             Some(subresource) => {
@@ -191,11 +225,14 @@ pub fn build_api(spec: &Spec<'_>) -> Result<Api> {
         }
     }
     // Kind → resource facts, per group-version. A kind served under two plurals keeps the first.
-    let mut resource_of: BTreeMap<(String, String, String), (String, &ResourceFacts)> = BTreeMap::new();
+    let mut resource_of: BTreeMap<(String, String, String), (String, &ResourceFacts)> =
+        BTreeMap::new();
     for ((group, version, plural), fact) in &facts {
         if let Some(kind) = &fact.kind {
             if !fact.verbs.is_empty() {
-                resource_of.entry((group.clone(), version.clone(), kind.clone())).or_insert((plural.clone(), fact));
+                resource_of
+                    .entry((group.clone(), version.clone(), kind.clone()))
+                    .or_insert((plural.clone(), fact));
             }
         }
     }
@@ -204,7 +241,10 @@ pub fn build_api(spec: &Spec<'_>) -> Result<Api> {
     let mut list_kinds: BTreeMap<(String, String, String), String> = BTreeMap::new();
     let mut skipped: BTreeSet<&str> = BTreeSet::new();
     for definition in &spec.definitions {
-        let items_ref = definition.schema.pointer("/properties/items/items/$ref").and_then(Value::as_str);
+        let items_ref = definition
+            .schema
+            .pointer("/properties/items/items/$ref")
+            .and_then(Value::as_str);
         for (group, version, kind) in group_version_kinds(definition.schema) {
             if let (Some(item), Some(item_kind)) = (items_ref, kind.strip_suffix("List")) {
                 if short_name(item) == item_kind || item.ends_with(&format!(".{item_kind}")) {
@@ -243,17 +283,34 @@ pub fn build_api(spec: &Spec<'_>) -> Result<Api> {
     }
     let group_modules = group_module_names(&group_names);
     for (definition, (group, version), name) in &mut placed {
-        let group_module = group_modules.get(group.as_str()).cloned().unwrap_or_default();
-        let (module, names) = modules.entry((group.clone(), version.clone())).or_insert_with(|| {
-            let module = naming::version_module(version);
-            let feature = naming::feature_name(&group_module, &module);
-            (Version { name: version.clone(), module, feature, ..Version::default() }, UniqueNames::new())
-        });
+        let group_module = group_modules
+            .get(group.as_str())
+            .cloned()
+            .unwrap_or_default();
+        let (module, names) = modules
+            .entry((group.clone(), version.clone()))
+            .or_insert_with(|| {
+                let module = naming::version_module(version);
+                let feature = naming::feature_name(&group_module, &module);
+                (
+                    Version {
+                        name: version.clone(),
+                        module,
+                        feature,
+                        ..Version::default()
+                    },
+                    UniqueNames::new(),
+                )
+            });
         // Go's names are kept (`CSIDriver`, not `CsiDriver`): they are what users search for.
         *name = names.claim(&naming::type_name(&[short_name(&definition.name)]));
         refs.insert(
             format!("{}{}", spec.ref_prefix, definition.name),
-            TypeRef::Named(TypePath { group_module, version_module: module.module.clone(), name: name.clone() }),
+            TypeRef::Named(TypePath {
+                group_module,
+                version_module: module.module.clone(),
+                name: name.clone(),
+            }),
         );
         if !module.sources.contains(&definition.document.file) {
             module.sources.push(definition.document.file.clone());
@@ -262,15 +319,26 @@ pub fn build_api(spec: &Spec<'_>) -> Result<Api> {
 
     // Types.
     for (definition, (group, version), name) in &placed {
-        let group_module = group_modules.get(group.as_str()).cloned().unwrap_or_default();
-        let Some((module, names)) = modules.get_mut(&(group.clone(), version.clone())) else { continue };
+        let group_module = group_modules
+            .get(group.as_str())
+            .cloned()
+            .unwrap_or_default();
+        let Some((module, names)) = modules.get_mut(&(group.clone(), version.clone())) else {
+            continue;
+        };
         let is_root = group_version_kinds(definition.schema)
             .iter()
             .any(|gvk| resource_of.contains_key(gvk) && gvk.0 == *group && gvk.1 == *version);
         let mut types = Vec::new();
-        let mut converter =
-            SchemaConverter::new(definition.root, definition.document.clone(), &group_module, &module.module, names, &mut types)
-                .with_refs(&refs);
+        let mut converter = SchemaConverter::new(
+            definition.root,
+            definition.document.clone(),
+            &group_module,
+            &module.module,
+            names,
+            &mut types,
+        )
+        .with_refs(&refs);
         if is_root {
             converter.convert_root(definition.schema, &definition.pointer, name)?;
             // The root was pushed last; kinds read best root-first.
@@ -286,25 +354,42 @@ pub fn build_api(spec: &Spec<'_>) -> Result<Api> {
             if gvk.0 != *group || gvk.1 != *version {
                 continue;
             }
-            let Some((plural, fact)) = resource_of.get(&gvk) else { continue };
+            let Some((plural, fact)) = resource_of.get(&gvk) else {
+                continue;
+            };
             let kind = gvk.2.clone();
             module.resources.push(Resource {
-                list_kind: list_kinds.get(&gvk).cloned().unwrap_or_else(|| format!("{kind}List")),
+                list_kind: list_kinds
+                    .get(&gvk)
+                    .cloned()
+                    .unwrap_or_else(|| format!("{kind}List")),
                 plural: plural.clone(),
                 singular: kind.to_lowercase(),
                 short_names: Vec::new(),
                 categories: Vec::new(),
-                scope: if fact.namespaced { Scope::Namespaced } else { Scope::Cluster },
+                scope: if fact.namespaced {
+                    Scope::Namespaced
+                } else {
+                    Scope::Cluster
+                },
                 verbs: fact.verbs.iter().cloned().collect(),
                 subresources: Subresources {
                     status: fact.subresources.contains("status"),
                     // Built-in scale subresources map the conventional paths.
-                    scale: fact.subresources.contains("scale").then(|| ScaleSubresource {
-                        spec_replicas_path: ".spec.replicas".to_owned(),
-                        status_replicas_path: ".status.replicas".to_owned(),
-                        label_selector_path: None,
-                    }),
-                    other: fact.subresources.iter().filter(|s| *s != "status" && *s != "scale").cloned().collect(),
+                    scale: fact
+                        .subresources
+                        .contains("scale")
+                        .then(|| ScaleSubresource {
+                            spec_replicas_path: ".spec.replicas".to_owned(),
+                            status_replicas_path: ".status.replicas".to_owned(),
+                            label_selector_path: None,
+                        }),
+                    other: fact
+                        .subresources
+                        .iter()
+                        .filter(|s| *s != "status" && *s != "scale")
+                        .cloned()
+                        .collect(),
                 },
                 printer_columns: Vec::new(),
                 selectable_fields: Vec::new(),
@@ -312,8 +397,13 @@ pub fn build_api(spec: &Spec<'_>) -> Result<Api> {
                 served: true,
                 deprecated: false,
                 deprecation_warning: None,
+                typed_list_items: false,
                 type_name: name.clone(),
-                docs: definition.schema.get("description").and_then(Value::as_str).map(str::to_owned),
+                docs: definition
+                    .schema
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
                 kind,
             });
         }
@@ -328,20 +418,32 @@ pub fn build_api(spec: &Spec<'_>) -> Result<Api> {
     }
     for (group, mut versions) in groups {
         versions.sort_by(|a, b| naming::compare_versions(&a.name, &b.name));
-        let module = group_modules.get(group.as_str()).cloned().unwrap_or_default();
-        api.groups.push(Group { name: group, module, versions });
+        let module = group_modules
+            .get(group.as_str())
+            .cloned()
+            .unwrap_or_default();
+        api.groups.push(Group {
+            name: group,
+            module,
+            versions,
+        });
     }
     api.groups.sort_by(|a, b| a.module.cmp(&b.module));
     passes::box_recursive_fields(&mut api);
     if api.groups.is_empty() {
-        return Err(Error::NothingToGenerate { inputs: "the OpenAPI spec".to_owned() });
+        return Err(Error::NothingToGenerate {
+            inputs: "the OpenAPI spec".to_owned(),
+        });
     }
     Ok(api)
 }
 
 /// A definition that becomes a struct: an object with properties.
 fn is_struct(schema: &Value) -> bool {
-    let has_properties = schema.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty());
+    let has_properties = schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .is_some_and(|p| !p.is_empty());
     let ty = schema.get("type").and_then(Value::as_str);
     has_properties && matches!(ty, None | Some("object"))
 }
@@ -350,7 +452,10 @@ fn is_struct(schema: &Value) -> bool {
 fn group_module_names(groups: &BTreeSet<String>) -> BTreeMap<String, String> {
     let mut by_short: BTreeMap<String, Vec<&String>> = BTreeMap::new();
     for group in groups {
-        by_short.entry(naming::group_module(group)).or_default().push(group);
+        by_short
+            .entry(naming::group_module(group))
+            .or_default()
+            .push(group);
     }
     let mut modules = BTreeMap::new();
     for (short, groups) in by_short {
@@ -383,9 +488,23 @@ mod tests {
             }
         );
         let parsed = parse_path("/api/v1/namespaces/{name}/status").unwrap();
-        assert_eq!((parsed.plural.as_str(), parsed.namespaced, parsed.subresource.as_deref()), ("namespaces", false, Some("status")));
+        assert_eq!(
+            (
+                parsed.plural.as_str(),
+                parsed.namespaced,
+                parsed.subresource.as_deref()
+            ),
+            ("namespaces", false, Some("status"))
+        );
         let parsed = parse_path("/apis/apps/v1/watch/namespaces/{namespace}/deployments").unwrap();
-        assert_eq!((parsed.group.as_str(), parsed.plural.as_str(), parsed.namespaced), ("apps", "deployments", true));
+        assert_eq!(
+            (
+                parsed.group.as_str(),
+                parsed.plural.as_str(),
+                parsed.namespaced
+            ),
+            ("apps", "deployments", true)
+        );
         assert!(parse_path("/apis/apps/v1/").is_none());
         assert!(parse_path("/version/").is_none());
     }

@@ -8,7 +8,11 @@ use crate::source::Document;
 
 /// Whether a document is a Swagger 2.0 spec.
 pub fn is_v2(document: &Document) -> bool {
-    document.value.get("swagger").and_then(Value::as_str).is_some_and(|v| v.starts_with('2'))
+    document
+        .value
+        .get("swagger")
+        .and_then(Value::as_str)
+        .is_some_and(|v| v.starts_with('2'))
 }
 
 const METHODS: [&str; 7] = ["get", "put", "post", "patch", "delete", "head", "options"];
@@ -17,7 +21,10 @@ const METHODS: [&str; 7] = ["get", "put", "post", "patch", "delete", "head", "op
 pub fn read(document: &Document) -> Result<Spec<'_>> {
     let root = &document.value;
     let Some(definitions) = root.get("definitions").and_then(Value::as_object) else {
-        return Err(Error::invalid(&document.location.at("/definitions"), "a Swagger 2.0 spec needs `definitions`"));
+        return Err(Error::invalid(
+            &document.location.at("/definitions"),
+            "a Swagger 2.0 spec needs `definitions`",
+        ));
     };
     let definitions = definitions
         .iter()
@@ -33,8 +40,13 @@ pub fn read(document: &Document) -> Result<Spec<'_>> {
     if let Some(paths) = root.get("paths").and_then(Value::as_object) {
         for (path, item) in paths {
             for method in METHODS {
-                let Some(operation) = item.get(method) else { continue };
-                let Some(action) = operation.get("x-kubernetes-action").and_then(Value::as_str) else { continue };
+                let Some(operation) = item.get(method) else {
+                    continue;
+                };
+                let Some(action) = operation.get("x-kubernetes-action").and_then(Value::as_str)
+                else {
+                    continue;
+                };
                 operations.push(Operation {
                     path: path.clone(),
                     action: action.to_owned(),
@@ -43,5 +55,9 @@ pub fn read(document: &Document) -> Result<Spec<'_>> {
             }
         }
     }
-    Ok(Spec { definitions, operations, ref_prefix: "#/definitions/" })
+    Ok(Spec {
+        definitions,
+        operations,
+        ref_prefix: "#/definitions/",
+    })
 }

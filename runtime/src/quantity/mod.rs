@@ -69,6 +69,10 @@ pub struct Quantity {
     format: Format,
     /// Whether Go keeps the (trimmed) input as its printed form; see [`Quantity::canonical`].
     keeps_input: bool,
+    /// The JSON number this was read from, if it was one: a custom resource
+    /// stores `cpu: 1` as a number, and writing it back as `"1"` would
+    /// change the object.
+    number: Option<serde_json::Number>,
 }
 
 impl Quantity {
@@ -79,6 +83,7 @@ impl Quantity {
             value: parsed.value,
             format: parsed.format,
             keeps_input: parsed.keeps_input,
+            number: None,
         })
     }
 
@@ -148,6 +153,7 @@ impl Default for Quantity {
             value: Decimal::default(),
             format: Format::DecimalSi,
             keeps_input: true,
+            number: None,
         }
     }
 }
@@ -240,7 +246,10 @@ impl Hash for Quantity {
 
 impl Serialize for Quantity {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.text)
+        match &self.number {
+            Some(number) => number.serialize(serializer),
+            None => serializer.serialize_str(&self.text),
+        }
     }
 }
 
@@ -268,16 +277,26 @@ impl Visitor<'_> for QuantityVisitor {
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Quantity, E> {
-        Ok(Quantity::from(v))
+        Ok(Quantity {
+            number: Some(v.into()),
+            ..Quantity::from(v)
+        })
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Quantity, E> {
-        Self::parse(v.to_string())
+        Ok(Quantity {
+            number: Some(v.into()),
+            ..Self::parse(v.to_string())?
+        })
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Quantity, E> {
         // Rust prints floats in plain positional notation, which the grammar accepts.
-        Self::parse(v.to_string())
+        let number = serde_json::Number::from_f64(v);
+        Ok(Quantity {
+            number,
+            ..Self::parse(v.to_string())?
+        })
     }
 }
 

@@ -432,8 +432,12 @@ fn deserializes_numbers_and_padded_strings() {
     }
     let padded: Quantity = serde_json::from_str(r#"" 1""#).unwrap();
     assert_eq!(serde_json::to_string(&padded).unwrap(), r#"" 1""#);
+    // A number stays a number on the way out (custom resources store `cpu: 2` as written).
     let number: Quantity = serde_json::from_str("2").unwrap();
-    assert_eq!(serde_json::to_string(&number).unwrap(), r#""2""#);
+    assert_eq!(serde_json::to_string(&number).unwrap(), "2");
+    assert_eq!(number, "2".parse::<Quantity>().unwrap());
+    let fraction: Quantity = serde_json::from_str("0.5").unwrap();
+    assert_eq!(serde_json::to_string(&fraction).unwrap(), "0.5");
     for bad in [r#""1x""#, "true", "null", r#""""#, "[]"] {
         assert!(serde_json::from_str::<Quantity>(bad).is_err(), "{bad}");
     }

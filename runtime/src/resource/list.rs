@@ -100,7 +100,14 @@ impl<K: Resource> Serialize for ObjectList<K> {
         } else {
             state.skip_field("metadata")?;
         }
-        state.serialize_field("items", &self.items)?;
+        if K::TYPED_LIST_ITEMS {
+            state.serialize_field("items", &self.items)?;
+        } else {
+            // Built-in lists carry their items without `apiVersion` and `kind`.
+            let items: Vec<super::embedded::Untyped<'_, K>> =
+                self.items.iter().map(super::embedded::Untyped).collect();
+            state.serialize_field("items", &items)?;
+        }
         state.end()
     }
 }

@@ -1,6 +1,7 @@
 //! The [`Resource`] trait implemented by every generated top-level kind, its identifiers
 //! ([`GroupVersionKind`], [`GroupVersionResource`], [`GroupVersion`]) and [`ObjectList`].
 
+pub mod embedded;
 mod gvk;
 mod list;
 
@@ -60,6 +61,10 @@ pub trait Resource:
     const SHORT_NAMES: &'static [&'static str];
     /// Categories the resource belongs to, such as `["all"]`.
     const CATEGORIES: &'static [&'static str];
+    /// Whether items of this kind's lists carry `apiVersion` and `kind` on
+    /// the wire. The API server writes them for custom resources and leaves
+    /// them out for built-in kinds; [`ObjectList`] does the same.
+    const TYPED_LIST_ITEMS: bool = true;
 
     /// The group, version and kind of this type.
     fn gvk() -> GroupVersionKind {

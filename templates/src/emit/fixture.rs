@@ -89,6 +89,7 @@ pub fn resource(kind: &str, plural: &str, scope: Scope) -> Resource {
             .collect(),
         storage: true,
         served: true,
+        typed_list_items: true,
         type_name: kind.to_owned(),
         ..Resource::default()
     }

@@ -71,6 +71,15 @@ pub(crate) struct Graph<'a> {
 
 impl Graph<'_> {
     /// Whether the generated type at `path` implements `Default`.
+    /// Whether `path` is the root struct of a kind.
+    pub(crate) fn is_root(&self, path: &TypePath) -> bool {
+        self.versions.iter().any(|plan| {
+            plan.group.module == path.group_module
+                && plan.version.module == path.version_module
+                && plan.root(&path.name).is_some()
+        })
+    }
+
     pub(crate) fn is_default(&self, path: &TypePath) -> bool {
         self.defaultable.contains(path)
     }

@@ -273,7 +273,7 @@ pub(crate) fn crate_files(
     files.push(file(
         "Cargo.toml".to_owned(),
         header_toml,
-        cargo_toml(&graph, options, &runtime)?,
+        cargo_toml(api, &graph, options, &runtime)?,
     ));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
@@ -378,6 +378,7 @@ fn toml_list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
 }
 
 fn cargo_toml(
+    api: &Api,
     graph: &Graph<'_>,
     options: &CrateOptions,
     runtime: &RuntimePath,
@@ -401,8 +402,29 @@ fn cargo_toml(
     );
     out.push_str(&format!(
         "[dependencies]\n{crate_name} = {{ {runtime_dep} }}\n\
-         serde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n\n"
+         serde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n"
     ));
+    for dependency in &api.dependencies {
+        let mut spec = match &dependency.path {
+            Some(path) => format!("path = {}, ", toml_string(path)),
+            None => String::new(),
+        };
+        spec.push_str(&format!(
+            "version = {}, default-features = false",
+            toml_string(&dependency.version)
+        ));
+        if !dependency.features.is_empty() {
+            spec.push_str(&format!(
+                ", features = {}",
+                toml_list(dependency.features.iter().map(String::as_str))
+            ));
+        }
+        out.push_str(&format!(
+            "{} = {{ {spec} }}\n",
+            toml_key(&dependency.package)
+        ));
+    }
+    out.push('\n');
     let default = if options.default_features {
         "[\"full\"]"
     } else {

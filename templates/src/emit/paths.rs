@@ -53,6 +53,12 @@ impl RuntimePath {
         Ok(quote!(#path #(:: #segments)*))
     }
 
+    /// The path as text, for attributes that take a path string (`serialize_with`).
+    pub(crate) fn display(&self) -> String {
+        let path = &self.path;
+        quote!(#path).to_string().replace(' ', "")
+    }
+
     /// The name cargo knows the runtime by: the first segment of a plain crate path.
     pub(crate) fn crate_name(&self) -> Option<String> {
         let first = self.path.segments.first()?.ident.to_string();

@@ -215,6 +215,12 @@ fn resource_impl(root: &Root<'_>, ctx: &Ctx<'_>) -> Result<TokenStream, EmitErro
     let singular = &resource.singular;
     let short_names = &resource.short_names;
     let categories = &resource.categories;
+    // The trait's default (`true`) is what custom resources need; only built-ins say otherwise.
+    let untyped_items = (!resource.typed_list_items).then(|| {
+        quote! {
+            const TYPED_LIST_ITEMS: bool = false;
+        }
+    });
     Ok(quote! {
         impl #resource_trait for #name {
             const GROUP: &'static str = #group;
@@ -227,6 +233,7 @@ fn resource_impl(root: &Root<'_>, ctx: &Ctx<'_>) -> Result<TokenStream, EmitErro
             const SCOPE: #scope_type = #scope;
             const SHORT_NAMES: &'static [&'static str] = &[#(#short_names),*];
             const CATEGORIES: &'static [&'static str] = &[#(#categories),*];
+            #untyped_items
         }
     })
 }

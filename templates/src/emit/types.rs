@@ -8,7 +8,7 @@ use super::docs::{Docs, code};
 use super::graph::{Graph, Root, TYPE_META_FIELDS, VersionPlan};
 use super::paths::{RuntimePath, Scope, ident, type_ref};
 use super::resource;
-use crate::ir::{EnumDef, StructDef, TypeDef, TypePath, UnknownFields};
+use crate::ir::{EnumDef, StructDef, TypeDef, TypePath, TypeRef, UnknownFields};
 use crate::naming::{self, UniqueNames};
 
 /// What emitting one type needs to know about its surroundings.
@@ -39,6 +39,9 @@ pub(crate) struct FieldModel {
     pub default: bool,
     /// Holds the properties the schema does not declare.
     pub flatten: bool,
+    /// Serializer for a field holding objects of a kind (`volumeClaimTemplates`):
+    /// Kubernetes writes embedded objects without `apiVersion` and `kind`.
+    pub embedded_kind: Option<String>,
     /// The field's docs.
     pub docs: Docs,
 }
@@ -63,6 +66,9 @@ impl FieldModel {
         }
         if self.flatten {
             out.extend(quote!(#[serde(flatten)]));
+        }
+        if let Some(serializer) = &self.embedded_kind {
+            out.extend(quote!(#[serde(serialize_with = #serializer)]));
         }
         out
     }
@@ -127,6 +133,22 @@ pub(crate) fn field_models(
             // Required but nullable stays without `default` and serializes `null`.
             (ty, !field.required, false)
         };
+        let embedded_kind = match &field.ty {
+            TypeRef::Named(path) if !field.boxed && ctx.graph.is_root(path) => Some(""),
+            TypeRef::Array(item) => match item.as_ref() {
+                TypeRef::Named(path) if ctx.graph.is_root(path) => Some("_vec"),
+                _ => None,
+            },
+            _ => None,
+        }
+        .filter(|_| root.is_none() && !is_metadata)
+        .map(|shape| {
+            let optional = if field.is_optional() { "_option" } else { "" };
+            format!(
+                "{}::resource::embedded::serialize{optional}{shape}",
+                ctx.runtime.display()
+            )
+        });
         models.push(FieldModel {
             ident: ident(&field.rust_name, "field name")?,
             ty,
@@ -135,6 +157,7 @@ pub(crate) fn field_models(
             skip_none,
             default,
             flatten: false,
+            embedded_kind,
             docs,
         });
     }
@@ -163,6 +186,7 @@ pub(crate) fn field_models(
         skip_none: false,
         default: false,
         flatten: true,
+        embedded_kind: None,
         docs,
     });
     Ok(models)

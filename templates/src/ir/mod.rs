@@ -26,6 +26,22 @@ pub struct Api {
     /// Groups sorted by [`Group::module`].
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub groups: Vec<Group>,
+    /// Crates that [`TypeRef::External`] types come from (besides the runtime).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub dependencies: Vec<CrateDependency>,
+}
+
+/// A crate generated code depends on, such as `kubegen-api` for reused built-in types.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct CrateDependency {
+    /// The package name, e.g. `kubegen-api`.
+    pub package: String,
+    /// Where to find it: a path relative to the generated crate, if not from a registry.
+    pub path: Option<String>,
+    /// The version requirement.
+    pub version: String,
+    /// Cargo features to enable, sorted.
+    pub features: Vec<String>,
 }
 
 impl Api {
@@ -146,6 +162,10 @@ pub struct Resource {
     /// The server's deprecation warning, if one is set.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deprecation_warning: Option<String>,
+    /// Whether list items of this kind carry `apiVersion` and `kind` on the
+    /// wire (custom resources: yes; built-in kinds: no).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub typed_list_items: bool,
     /// The Rust name of the root struct in this version's `types`.
     pub type_name: String,
     /// The kind's documentation (the root schema's description).

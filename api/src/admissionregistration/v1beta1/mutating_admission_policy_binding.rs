@@ -52,6 +52,7 @@ impl kubegen::Resource for MutatingAdmissionPolicyBinding {
     const SCOPE: kubegen::Scope = kubegen::Scope::Cluster;
     const SHORT_NAMES: &'static [&'static str] = &[];
     const CATEGORIES: &'static [&'static str] = &[];
+    const TYPED_LIST_ITEMS: bool = false;
 }
 
 impl kubegen::Metadata for MutatingAdmissionPolicyBinding {

@@ -58,6 +58,7 @@ impl kubegen::Resource for StatefulSet {
     const SCOPE: kubegen::Scope = kubegen::Scope::Namespaced;
     const SHORT_NAMES: &'static [&'static str] = &[];
     const CATEGORIES: &'static [&'static str] = &[];
+    const TYPED_LIST_ITEMS: bool = false;
 }
 
 impl kubegen::Metadata for StatefulSet {
@@ -166,6 +167,7 @@ pub struct StatefulSetSpec {
     /// volumeClaimTemplates is a list of claims that pods are allowed to reference. The StatefulSet controller is responsible for mapping network identities to claims in a way that maintains the identity of a pod. Every claim in this list must have at least one matching (by name) volumeMount in one container in the template. A claim in this list takes precedence over any volumes in the template, with the same name.
     #[serde(rename = "volumeClaimTemplates")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "kubegen::resource::embedded::serialize_option_vec")]
     pub volume_claim_templates: Option<Vec<super::super::super::core::v1::PersistentVolumeClaim>>,
 }
 

@@ -54,6 +54,7 @@ impl kubegen::Resource for DeviceTaintRule {
     const SCOPE: kubegen::Scope = kubegen::Scope::Cluster;
     const SHORT_NAMES: &'static [&'static str] = &[];
     const CATEGORIES: &'static [&'static str] = &[];
+    const TYPED_LIST_ITEMS: bool = false;
 }
 
 impl kubegen::Metadata for DeviceTaintRule {
