@@ -50,14 +50,19 @@
 //! - `full`: all of the above.
 
 // Descriptions come from Go doc comments, not rustdoc markdown: links, URLs and
-// <placeholders> in them are prose, so rustdoc's checks of them are noise.
+// <placeholders> in them are prose, so rustdoc's and clippy's checks of them are noise.
 #![allow(
     rustdoc::bare_urls,
     rustdoc::broken_intra_doc_links,
     rustdoc::invalid_html_tags,
     rustdoc::invalid_rust_codeblocks,
     rustdoc::private_intra_doc_links,
-    rustdoc::redundant_explicit_links
+    rustdoc::redundant_explicit_links,
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::tabs_in_doc_comments,
+    clippy::empty_docs,
+    clippy::doc_nested_refdefs
 )]
 
 #[cfg(any(

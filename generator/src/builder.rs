@@ -10,16 +10,14 @@ use crate::output::{self, Difference};
 
 /// Generates Rust types from CRDs.
 ///
-/// In a `build.rs`:
+/// In a `build.rs` (its `main`):
 ///
 /// ```no_run
-/// fn main() {
-///     let out_dir = std::env::var("OUT_DIR").unwrap();
-///     kubegen_generator::Builder::new()
-///         .input("crds/")
-///         .generate(&out_dir)
-///         .unwrap();
-/// }
+/// let out_dir = std::env::var("OUT_DIR").unwrap();
+/// kubegen_generator::Builder::new()
+///     .input("crds/")
+///     .generate(&out_dir)
+///     .unwrap();
 /// ```
 ///
 /// and in the crate: `include!(concat!(env!("OUT_DIR"), "/kubegen.rs"));`.

@@ -1,6 +1,8 @@
 //! The `kubegen` binary end to end: error format and exit codes on malformed
 //! input, `--check`, notes for skipped documents, and all-or-nothing output.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failing test should stop at the failure
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

@@ -1,6 +1,8 @@
 //! Fast check (no compilation): every CRD project folder of the shared corpus
 //! loads into the IR, and every CRD document in it becomes a resource.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failing test should stop at the failure
+
 use std::path::{Path, PathBuf};
 
 use kubegen_generator::Builder;

@@ -291,6 +291,7 @@ mod tests {
                     ..Version::default()
                 }],
             }],
+            ..Api::default()
         };
         box_recursive_fields(&mut api);
         let types = &api.groups[0].versions[0].types;

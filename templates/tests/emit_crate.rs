@@ -5,6 +5,8 @@
 //! The generated crates build in `target/emit-check` of this workspace so that
 //! reruns are incremental.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failing test should stop at the failure
+
 #[path = "../src/emit/fixture.rs"]
 mod fixture;
 

@@ -1,6 +1,8 @@
 //! The emitted code is exactly what rustfmt would print: every file of the
 //! fixture crates, in both layouts, passes `rustfmt --check`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failing test should stop at the failure
+
 #[path = "../src/emit/fixture.rs"]
 mod fixture;
 

@@ -364,6 +364,7 @@ pub fn api() -> Api {
                 versions: vec![example_v1(), example_v1beta1()],
             },
         ],
+        ..Api::default()
     };
     box_recursive_fields(&mut api);
     api
@@ -462,6 +463,7 @@ pub fn stress_api() -> Api {
                     .collect(),
             },
         ],
+        ..Api::default()
     };
     for k in 0..16 {
         let name = format!("{}.example.io", "s".repeat(40 + k));

@@ -64,6 +64,7 @@ fn small_api(resources: Vec<crate::ir::Resource>, types: Vec<TypeDef>) -> Api {
                 sources: vec![],
             }],
         }],
+        ..Api::default()
     }
 }
 
