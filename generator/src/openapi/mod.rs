@@ -241,9 +241,15 @@ pub fn build_api(spec: &Spec<'_>) -> Result<Api> {
     let mut list_kinds: BTreeMap<(String, String, String), String> = BTreeMap::new();
     let mut skipped: BTreeSet<&str> = BTreeSet::new();
     for definition in &spec.definitions {
+        // v3 wraps references that carry a default in a one-branch `allOf`.
         let items_ref = definition
             .schema
             .pointer("/properties/items/items/$ref")
+            .or_else(|| {
+                definition
+                    .schema
+                    .pointer("/properties/items/items/allOf/0/$ref")
+            })
             .and_then(Value::as_str);
         for (group, version, kind) in group_version_kinds(definition.schema) {
             if let (Some(item), Some(item_kind)) = (items_ref, kind.strip_suffix("List")) {
