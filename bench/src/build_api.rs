@@ -9,6 +9,10 @@
 //!   `kubegen` runtime (meta/v1, Quantity, IntOrString, the traits), because
 //!   k8s-openapi carries its own copy of all that;
 //! - everything: `cargo clean`, then `cargo build` of the whole graph.
+//!
+//! `CARGO_INCREMENTAL=0` for both (a path dependency would otherwise build
+//! incrementally and a registry one not); `--timings` splits the crate-only
+//! time per crate.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -39,6 +43,8 @@ struct Figures {
     crate_only: Vec<Duration>,
     everything: Vec<Duration>,
     rss_kib: Option<u64>,
+    /// Per-crate compile times of the last crate-only build (cargo --timings).
+    units: String,
 }
 
 fn configs(ctx: &Ctx) -> Vec<Config> {
@@ -103,9 +109,10 @@ fn cargo_in(ctx: &Ctx, dir: &Path, args: &[&str]) -> std::process::Command {
     command
         .args(args)
         .arg("--manifest-path")
-        .arg(dir.join("Cargo.toml"))
-        .arg("--target-dir")
-        .arg(dir.join("target"));
+        .arg(dir.join("Cargo.toml"));
+    if args.first() != Some(&"fetch") {
+        command.arg("--target-dir").arg(dir.join("target"));
+    }
     command
 }
 
@@ -121,7 +128,7 @@ fn quiet(ctx: &Ctx, dir: &Path, args: &[&str], log: &Path) -> Result<(), String>
 }
 
 fn timed_build(ctx: &Ctx, dir: &Path, log: &Path) -> Result<(Duration, Option<u64>), String> {
-    let command = cargo_in(ctx, dir, &["build"]);
+    let command = cargo_in(ctx, dir, &["build", "--timings"]);
     let shown = show(&command);
     let outcome = run_measured(command, log, None)?;
     if outcome.success() {
@@ -129,6 +136,36 @@ fn timed_build(ctx: &Ctx, dir: &Path, log: &Path) -> Result<(Duration, Option<u6
     } else {
         Err(format!("`{shown}` failed; see {}", log.display()))
     }
+}
+
+/// The compile time of each of `packages` in the last `cargo build --timings`
+/// report (cargo's `UNIT_DATA`), as `name 12.3 s`.
+fn unit_times(dir: &Path, packages: &[&str]) -> String {
+    let report = dir.join("target/cargo-timings/cargo-timing.html");
+    let Ok(html) = std::fs::read_to_string(&report) else {
+        return String::new();
+    };
+    let Some((_, data)) = html.split_once("UNIT_DATA = ") else {
+        return String::new();
+    };
+    let Some(Ok(serde_json::Value::Array(units))) = serde_json::Deserializer::from_str(data)
+        .into_iter::<serde_json::Value>()
+        .next()
+    else {
+        return String::new();
+    };
+    packages
+        .iter()
+        .filter_map(|package| {
+            let secs: f64 = units
+                .iter()
+                .filter(|u| u["name"] == *package)
+                .filter_map(|u| u["duration"].as_f64())
+                .sum();
+            (secs > 0.0).then(|| format!("{package} {secs:.1} s"))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 pub fn run(ctx: &Ctx, summary: &mut Summary) -> Result<(), String> {
@@ -144,7 +181,8 @@ pub fn run(ctx: &Ctx, summary: &mut Summary) -> Result<(), String> {
     println!(
         "crate only: dependencies built first, then `cargo clean -p <crate>` and a timed `cargo build`;\n\
          the kubegen side times kubegen-api AND the kubegen runtime (k8s-openapi carries its own meta types).\n\
-         everything: `cargo clean`, then a timed `cargo build` of the whole graph (serde, serde_json, jiff, …)."
+         everything: `cargo clean`, then a timed `cargo build` of the whole graph (serde, serde_json, jiff, …).\n\
+         CARGO_INCREMENTAL=0 for both; per-crate times from `cargo build --timings`."
     );
     let mut dirs = Vec::new();
     for config in &configs {
@@ -169,18 +207,21 @@ pub fn run(ctx: &Ctx, summary: &mut Summary) -> Result<(), String> {
             }
             quiet(ctx, dir, &clean, &log("clean-p"))?;
             let (crate_only, rss) = timed_build(ctx, dir, &log("build-crate"))?;
+            let units = unit_times(dir, config.measured);
             println!(
-                "run {run}: {:<58} crate only {:>9}   everything {:>9}   peak rustc RSS {}",
+                "run {run}: {}\n    crate only {:>9} ({units})   everything {:>9}   peak rustc RSS {}",
                 config.label,
                 fmt_dur(crate_only),
                 fmt_dur(everything),
                 rss.map_or("?".to_owned(), mib)
             );
+            figures.units = units;
             figures.crate_only.push(crate_only);
             figures.everything.push(everything);
             figures.rss_kib = figures.rss_kib.max(rss);
         }
     }
+    let units: Vec<String> = figures.iter().map(|f| f.units.clone()).collect();
     let med: Vec<(Duration, Duration, Option<u64>)> = figures
         .into_iter()
         .map(|f| (median(f.crate_only), median(f.everything), f.rss_kib))
@@ -191,12 +232,12 @@ pub fn run(ctx: &Ctx, summary: &mut Summary) -> Result<(), String> {
     } else {
         String::new()
     };
-    for (config, (crate_only, everything, rss)) in configs.iter().zip(&med) {
+    for ((config, (crate_only, everything, rss)), units) in configs.iter().zip(&med).zip(&units) {
         summary.add(
             "build-api",
             format!("{} crate only{of}", config.label),
             format!(
-                "{} (peak rustc RSS {})",
+                "{} ({units}; peak rustc RSS {})",
                 fmt_dur(*crate_only),
                 rss.map_or("?".to_owned(), mib)
             ),

@@ -145,20 +145,15 @@ impl<'a> SchemaConverter<'a> {
         pointer: &str,
         name_path: &[String],
     ) -> Result<TypeRef> {
-        let location = self.location(pointer);
-        let object = as_object(schema, &location)?;
-
-        if let Some(reference) = object.get("$ref") {
-            return self.convert_ref(reference, pointer);
+        let object = as_object(schema, &self.location(pointer))?;
+        // `$ref` and int-or-string decide the type on their own; merging
+        // `allOf` first could lose them.
+        if object.contains_key("$ref") || is_int_or_string(object) || !object.contains_key("allOf")
+        {
+            return self.convert_resolved(schema, pointer, name_path);
         }
-        if is_int_or_string(object) {
-            return Ok(TypeRef::WellKnown(WellKnown::IntOrString));
-        }
-        if object.contains_key("allOf") {
-            let merged = self.resolve_all_of(schema, pointer)?;
-            return self.convert_resolved(&merged, pointer, name_path);
-        }
-        self.convert_resolved(schema, pointer, name_path)
+        let merged = self.resolve_all_of(schema, pointer)?;
+        self.convert_resolved(&merged, pointer, name_path)
     }
 
     fn convert_resolved(

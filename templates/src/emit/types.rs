@@ -39,6 +39,8 @@ pub(crate) struct FieldModel {
     pub default: bool,
     /// Holds the properties the schema does not declare.
     pub flatten: bool,
+    /// Deserializer reading `null` as empty, for required lists and maps (Go's decoder does).
+    pub null_as_default: Option<String>,
     /// Serializer for a field holding objects of a kind (`volumeClaimTemplates`):
     /// Kubernetes writes embedded objects without `apiVersion` and `kind`.
     pub embedded_kind: Option<String>,
@@ -70,6 +72,9 @@ impl FieldModel {
         if let Some(serializer) = &self.embedded_kind {
             out.extend(quote!(#[serde(serialize_with = #serializer)]));
         }
+        if let Some(deserializer) = &self.null_as_default {
+            out.extend(quote!(#[serde(deserialize_with = #deserializer)]));
+        }
         out
     }
 
@@ -90,6 +95,9 @@ impl FieldModel {
         let mut out = self.rename_attr();
         if self.skip_none || self.default {
             out.extend(quote!(#[serde(default)]));
+        }
+        if let Some(deserializer) = &self.null_as_default {
+            out.extend(quote!(#[serde(deserialize_with = #deserializer)]));
         }
         if self.flatten {
             out.extend(quote!(#[serde(flatten)]));
@@ -149,7 +157,13 @@ pub(crate) fn field_models(
                 ctx.runtime.display()
             )
         });
+        let null_as_default = (!field.is_optional()
+            && !is_metadata
+            && !field.boxed
+            && matches!(field.ty, TypeRef::Array(_) | TypeRef::Map(_)))
+        .then(|| format!("{}::serde_null::null_as_default", ctx.runtime.display()));
         models.push(FieldModel {
+            null_as_default,
             ident: ident(&field.rust_name, "field name")?,
             ty,
             rename: (naming::unraw(&field.rust_name) != field.wire_name)
@@ -186,6 +200,7 @@ pub(crate) fn field_models(
         skip_none: false,
         default: false,
         flatten: true,
+        null_as_default: None,
         embedded_kind: None,
         docs,
     });

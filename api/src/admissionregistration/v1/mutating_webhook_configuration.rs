@@ -66,6 +66,7 @@ impl kubegen::Metadata for MutatingWebhookConfiguration {
 pub struct MutatingWebhook {
     /// admissionReviewVersions is an ordered list of preferred `AdmissionReview` versions the Webhook expects. API server will try to use first version in the list which it supports. If none of the versions specified in this list supported by API server, validation will fail for this object. If a persisted webhook configuration specifies allowed versions and does not include any versions known to the API Server, calls to the webhook will fail and be subject to the failure policy.
     #[serde(rename = "admissionReviewVersions")]
+    #[serde(deserialize_with = "kubegen::serde_null::null_as_default")]
     pub admission_review_versions: Vec<String>,
     /// clientConfig defines how to communicate with the hook. Required
     #[serde(rename = "clientConfig")]

@@ -97,5 +97,6 @@ pub struct ValidatingAdmissionPolicyBindingSpec {
     ///
     /// Required.
     #[serde(rename = "validationActions")]
+    #[serde(deserialize_with = "kubegen::serde_null::null_as_default")]
     pub validation_actions: Vec<String>,
 }

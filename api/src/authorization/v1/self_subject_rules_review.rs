@@ -73,6 +73,7 @@ pub struct NonResourceRule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub non_resource_urls: Option<Vec<String>>,
     /// verbs is a list of kubernetes non-resource API verbs, like: get, post, put, delete, patch, head, options.  "*" means all.
+    #[serde(deserialize_with = "kubegen::serde_null::null_as_default")]
     pub verbs: Vec<String>,
 }
 
@@ -92,6 +93,7 @@ pub struct ResourceRule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<Vec<String>>,
     /// verbs is a list of kubernetes resource API verbs, like: get, list, watch, create, update, delete, proxy.  "*" means all.
+    #[serde(deserialize_with = "kubegen::serde_null::null_as_default")]
     pub verbs: Vec<String>,
 }
 
@@ -114,8 +116,10 @@ pub struct SubjectRulesReviewStatus {
     pub incomplete: bool,
     /// nonResourceRules is the list of actions the subject is allowed to perform on non-resources. The list ordering isn't significant, may contain duplicates, and possibly be incomplete.
     #[serde(rename = "nonResourceRules")]
+    #[serde(deserialize_with = "kubegen::serde_null::null_as_default")]
     pub non_resource_rules: Vec<NonResourceRule>,
     /// resourceRules is the list of actions the subject is allowed to perform on resources. The list ordering isn't significant, may contain duplicates, and possibly be incomplete.
     #[serde(rename = "resourceRules")]
+    #[serde(deserialize_with = "kubegen::serde_null::null_as_default")]
     pub resource_rules: Vec<ResourceRule>,
 }

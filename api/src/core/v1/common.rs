@@ -132,6 +132,7 @@ pub struct Capabilities {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CephFSVolumeSource {
     /// monitors is Required: Monitors is a collection of Ceph monitors More info: https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it
+    #[serde(deserialize_with = "kubegen::serde_null::null_as_default")]
     pub monitors: Vec<String>,
     /// path is Optional: Used as the mounted root, rather than the full Ceph tree, default is /
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -964,6 +965,7 @@ pub struct NodeAffinity {
 pub struct NodeSelector {
     /// Required. A list of node selector terms. The terms are ORed.
     #[serde(rename = "nodeSelectorTerms")]
+    #[serde(deserialize_with = "kubegen::serde_null::null_as_default")]
     pub node_selector_terms: Vec<NodeSelectorTerm>,
 }
 
@@ -1391,6 +1393,7 @@ pub struct PodSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub automount_service_account_token: Option<bool>,
     /// List of containers belonging to the pod. Containers cannot currently be added or removed. There must be at least one container in a Pod. Cannot be updated.
+    #[serde(deserialize_with = "kubegen::serde_null::null_as_default")]
     pub containers: Vec<Container>,
     /// Specifies the DNS parameters of a pod. Parameters specified here will be merged to the generated DNS configuration based on DNSPolicy.
     #[serde(rename = "dnsConfig")]
@@ -1680,6 +1683,7 @@ pub struct RBDVolumeSource {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keyring: Option<String>,
     /// monitors is a collection of Ceph monitors. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
+    #[serde(deserialize_with = "kubegen::serde_null::null_as_default")]
     pub monitors: Vec<String>,
     /// pool is the rados pool name. Default is rbd. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2015,6 +2019,7 @@ pub struct TopologySelectorLabelRequirement {
     /// The label key that the selector applies to.
     pub key: String,
     /// An array of string values. One value must match the label to be selected. Each entry in Values is ORed.
+    #[serde(deserialize_with = "kubegen::serde_null::null_as_default")]
     pub values: Vec<String>,
 }
 

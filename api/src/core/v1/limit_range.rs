@@ -90,5 +90,6 @@ pub struct LimitRangeItem {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LimitRangeSpec {
     /// Limits is the list of LimitRangeItem objects that are enforced.
+    #[serde(deserialize_with = "kubegen::serde_null::null_as_default")]
     pub limits: Vec<LimitRangeItem>,
 }

@@ -132,6 +132,7 @@ pub struct CSIPersistentVolumeSource {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CephFSPersistentVolumeSource {
     /// monitors is Required: Monitors is a collection of Ceph monitors More info: https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it
+    #[serde(deserialize_with = "kubegen::serde_null::null_as_default")]
     pub monitors: Vec<String>,
     /// path is Optional: Used as the mounted root, rather than the full Ceph tree, default is /
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -413,6 +414,7 @@ pub struct RBDPersistentVolumeSource {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keyring: Option<String>,
     /// monitors is a collection of Ceph monitors. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
+    #[serde(deserialize_with = "kubegen::serde_null::null_as_default")]
     pub monitors: Vec<String>,
     /// pool is the rados pool name. Default is rbd. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
     #[serde(default, skip_serializing_if = "Option::is_none")]

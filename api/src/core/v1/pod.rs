@@ -246,6 +246,7 @@ pub struct NodeAllocatableResourceClaimStatus {
     #[serde(rename = "resourceClaimName")]
     pub resource_claim_name: String,
     /// Resources is a map of the node-allocatable resource name to the aggregate quantity allocated to the claim.
+    #[serde(deserialize_with = "kubegen::serde_null::null_as_default")]
     pub resources: std::collections::BTreeMap<String, kubegen::quantity::Quantity>,
 }
 
@@ -281,6 +282,7 @@ pub struct PodCondition {
 pub struct PodExtendedResourceClaimStatus {
     /// RequestMappings identifies the mapping of <container, extended resource backed by DRA> to  device request in the generated ResourceClaim.
     #[serde(rename = "requestMappings")]
+    #[serde(deserialize_with = "kubegen::serde_null::null_as_default")]
     pub request_mappings: Vec<ContainerExtendedResourceRequest>,
     /// ResourceClaimName is the name of the ResourceClaim that was generated for the Pod in the namespace of the Pod.
     #[serde(rename = "resourceClaimName")]

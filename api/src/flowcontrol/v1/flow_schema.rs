@@ -140,8 +140,10 @@ pub struct NonResourcePolicyRule {
     ///   - "/healthz/*" matches all per-component health checks.
     /// "*" matches all non-resource urls. if it is present, it must be the only entry. Required.
     #[serde(rename = "nonResourceURLs")]
+    #[serde(deserialize_with = "kubegen::serde_null::null_as_default")]
     pub non_resource_urls: Vec<String>,
     /// `verbs` is a list of matching verbs and may not be empty. "*" matches all verbs. If it is present, it must be the only entry. Required.
+    #[serde(deserialize_with = "kubegen::serde_null::null_as_default")]
     pub verbs: Vec<String>,
 }
 
@@ -157,6 +159,7 @@ pub struct PolicyRulesWithSubjects {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_rules: Option<Vec<ResourcePolicyRule>>,
     /// subjects is the list of normal user, serviceaccount, or group that this rule cares about. There must be at least one member in this slice. A slice that includes both the system:authenticated and system:unauthenticated user groups matches every request. Required.
+    #[serde(deserialize_with = "kubegen::serde_null::null_as_default")]
     pub subjects: Vec<Subject>,
 }
 
@@ -172,6 +175,7 @@ pub struct PriorityLevelConfigurationReference {
 pub struct ResourcePolicyRule {
     /// `apiGroups` is a list of matching API groups and may not be empty. "*" matches all API groups and, if present, must be the only entry. Required.
     #[serde(rename = "apiGroups")]
+    #[serde(deserialize_with = "kubegen::serde_null::null_as_default")]
     pub api_groups: Vec<String>,
     /// `clusterScope` indicates whether to match requests that do not specify a namespace (which happens either because the resource is not namespaced or the request targets all namespaces). If this field is omitted or false then the `namespaces` field must contain a non-empty list.
     #[serde(rename = "clusterScope")]
@@ -181,8 +185,10 @@ pub struct ResourcePolicyRule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespaces: Option<Vec<String>>,
     /// `resources` is a list of matching resources (i.e., lowercase and plural) with, if desired, subresource.  For example, [ "services", "nodes/status" ].  This list may not be empty. "*" matches all resources and, if present, must be the only entry. Required.
+    #[serde(deserialize_with = "kubegen::serde_null::null_as_default")]
     pub resources: Vec<String>,
     /// `verbs` is a list of matching verbs and may not be empty. "*" matches all verbs and, if present, must be the only entry. Required.
+    #[serde(deserialize_with = "kubegen::serde_null::null_as_default")]
     pub verbs: Vec<String>,
 }
 

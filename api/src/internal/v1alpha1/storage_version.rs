@@ -75,6 +75,7 @@ pub struct ServerStorageVersion {
     pub api_server_id: String,
     /// decodableVersions are the encoding versions the API server can handle to decode. The API server can decode objects encoded in these versions. The encodingVersion must be included in the decodableVersions.
     #[serde(rename = "decodableVersions")]
+    #[serde(deserialize_with = "kubegen::serde_null::null_as_default")]
     pub decodable_versions: Vec<String>,
     /// encodingVersion the API server encodes the object to when persisting it in the backend (e.g., etcd).
     #[serde(rename = "encodingVersion")]

@@ -94,6 +94,7 @@ pub struct HTTPIngressPath {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HTTPIngressRuleValue {
     /// paths is a collection of paths that map requests to backends.
+    #[serde(deserialize_with = "kubegen::serde_null::null_as_default")]
     pub paths: Vec<HTTPIngressPath>,
 }
 

@@ -20,6 +20,7 @@ pub struct PolicyRule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<Vec<String>>,
     /// Verbs is a list of Verbs that apply to ALL the ResourceKinds contained in this rule. '*' represents all verbs.
+    #[serde(deserialize_with = "kubegen::serde_null::null_as_default")]
     pub verbs: Vec<String>,
 }
 

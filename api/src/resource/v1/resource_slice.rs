@@ -142,6 +142,7 @@ pub struct CounterSet {
     /// Counters defines the set of counters for this CounterSet The name of each counter must be unique in that set and must be a DNS label.
     ///
     /// The maximum number of counters is 32.
+    #[serde(deserialize_with = "kubegen::serde_null::null_as_default")]
     pub counters: std::collections::BTreeMap<String, Counter>,
     /// Name defines the name of the counter set. It must be a DNS label.
     pub name: String,
@@ -297,6 +298,7 @@ pub struct DeviceCounterConsumption {
     /// Counters defines the counters that will be consumed by the device.
     ///
     /// The maximum number of counters is 32.
+    #[serde(deserialize_with = "kubegen::serde_null::null_as_default")]
     pub counters: std::collections::BTreeMap<String, Counter>,
 }
 

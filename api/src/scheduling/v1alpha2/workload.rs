@@ -114,5 +114,6 @@ pub struct WorkloadSpec {
     pub controller_ref: Option<TypedLocalObjectReference>,
     /// PodGroupTemplates is the list of templates that make up the Workload. The maximum number of templates is 8. This field is immutable.
     #[serde(rename = "podGroupTemplates")]
+    #[serde(deserialize_with = "kubegen::serde_null::null_as_default")]
     pub pod_group_templates: Vec<PodGroupTemplate>,
 }

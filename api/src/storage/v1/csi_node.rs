@@ -80,6 +80,7 @@ pub struct CSINodeDriver {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CSINodeSpec {
     /// drivers is a list of information of all CSI Drivers existing on a node. If all drivers in the list are uninstalled, this can become empty.
+    #[serde(deserialize_with = "kubegen::serde_null::null_as_default")]
     pub drivers: Vec<CSINodeDriver>,
 }
 
