@@ -31,7 +31,12 @@ pub fn run(ctx: &Ctx, summary: &mut Summary, dir: &Path) -> Result<(), String> {
         "{:<24} {:>10} {:>9} {:>8}",
         "project", "median", "lines", "types"
     );
-    for project in &projects {
+    let mut failed = Vec::new();
+    'projects: for project in &projects {
+        let name = project
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let builder = Builder::new().input(project).crate_name("bench");
         let mut times = Vec::with_capacity(runs);
         let mut lines = 0;
@@ -40,35 +45,44 @@ pub fn run(ctx: &Ctx, summary: &mut Summary, dir: &Path) -> Result<(), String> {
             let start = Instant::now();
             let result = builder.crate_files();
             let elapsed = start.elapsed();
-            let (files, loaded) = result.map_err(|e| format!("{}: {e}", project.display()))?;
+            let (files, loaded) = match result {
+                Ok(generated) => generated,
+                Err(error) => {
+                    // Measured without it; reported at the end.
+                    println!("{name:<24} error: {error}");
+                    failed.push(name);
+                    continue 'projects;
+                }
+            };
             lines = files.iter().map(|f| f.contents.lines().count()).sum();
             types = loaded.api.versions().map(|(_, v)| v.types.len()).sum();
             times.push(elapsed);
             *total += elapsed;
         }
         lines_total += lines;
-        let name = project
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
         println!(
             "{name:<24} {:>8.1}ms {lines:>9} {types:>8}",
             median(times).as_secs_f64() * 1000.0
         );
     }
     let total = median(totals);
+    let measured = projects.len() - failed.len();
     println!(
-        "total: {} projects, {lines_total} generated lines, median {:.1} ms over {runs} runs",
-        projects.len(),
+        "total: {measured} projects, {lines_total} generated lines, median {:.1} ms over {runs} runs",
         total.as_secs_f64() * 1000.0
     );
     summary.add(
         "crds",
-        format!(
-            "generate {} CRD projects, one crate each (median of {runs})",
-            projects.len()
-        ),
+        format!("generate {measured} CRD projects, one crate each (median of {runs})"),
         format!("{} ({} lines)", fmt_dur(total), thousands(lines_total)),
     );
-    Ok(())
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "generation failed for {} project(s), left out of the total: {}",
+            failed.len(),
+            failed.join(", ")
+        ))
+    }
 }
