@@ -43,8 +43,8 @@ struct Figures {
     crate_only: Vec<Duration>,
     everything: Vec<Duration>,
     rss_kib: Option<u64>,
-    /// Per-crate compile times of the last crate-only build (cargo --timings).
-    units: String,
+    /// Per-crate compile times of each crate-only build (cargo --timings), per run.
+    units: Vec<Vec<Duration>>,
 }
 
 fn configs(ctx: &Ctx) -> Vec<Config> {
@@ -139,31 +139,42 @@ fn timed_build(ctx: &Ctx, dir: &Path, log: &Path) -> Result<(Duration, Option<u6
 }
 
 /// The compile time of each of `packages` in the last `cargo build --timings`
-/// report (cargo's `UNIT_DATA`), as `name 12.3 s`.
-fn unit_times(dir: &Path, packages: &[&str]) -> String {
+/// report (cargo's `UNIT_DATA`); zero where the report says nothing.
+fn unit_times(dir: &Path, packages: &[&str]) -> Vec<Duration> {
     let report = dir.join("target/cargo-timings/cargo-timing.html");
-    let Ok(html) = std::fs::read_to_string(&report) else {
-        return String::new();
-    };
-    let Some((_, data)) = html.split_once("UNIT_DATA = ") else {
-        return String::new();
-    };
-    let Some(Ok(serde_json::Value::Array(units))) = serde_json::Deserializer::from_str(data)
-        .into_iter::<serde_json::Value>()
-        .next()
-    else {
-        return String::new();
-    };
+    let units = std::fs::read_to_string(&report)
+        .ok()
+        .and_then(|html| {
+            let (_, data) = html.split_once("UNIT_DATA = ")?;
+            match serde_json::Deserializer::from_str(data)
+                .into_iter::<serde_json::Value>()
+                .next()
+            {
+                Some(Ok(serde_json::Value::Array(units))) => Some(units),
+                _ => None,
+            }
+        })
+        .unwrap_or_default();
     packages
         .iter()
-        .filter_map(|package| {
+        .map(|package| {
             let secs: f64 = units
                 .iter()
                 .filter(|u| u["name"] == *package)
                 .filter_map(|u| u["duration"].as_f64())
                 .sum();
-            (secs > 0.0).then(|| format!("{package} {secs:.1} s"))
+            Duration::from_secs_f64(secs)
         })
+        .collect()
+}
+
+/// `kubegen-api 12.3 s, kubegen 2.1 s`.
+fn show_units(packages: &[&str], times: &[Duration]) -> String {
+    packages
+        .iter()
+        .zip(times)
+        .filter(|(_, t)| !t.is_zero())
+        .map(|(p, t)| format!("{p} {:.1} s", t.as_secs_f64()))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -207,7 +218,8 @@ pub fn run(ctx: &Ctx, summary: &mut Summary) -> Result<(), String> {
             }
             quiet(ctx, dir, &clean, &log("clean-p"))?;
             let (crate_only, rss) = timed_build(ctx, dir, &log("build-crate"))?;
-            let units = unit_times(dir, config.measured);
+            let times = unit_times(dir, config.measured);
+            let units = show_units(config.measured, &times);
             println!(
                 "run {run}: {}\n    crate only {:>9} ({units})   everything {:>9}   peak rustc RSS {}",
                 config.label,
@@ -215,13 +227,23 @@ pub fn run(ctx: &Ctx, summary: &mut Summary) -> Result<(), String> {
                 fmt_dur(everything),
                 rss.map_or("?".to_owned(), mib)
             );
-            figures.units = units;
+            figures.units.push(times);
             figures.crate_only.push(crate_only);
             figures.everything.push(everything);
             figures.rss_kib = figures.rss_kib.max(rss);
         }
     }
-    let units: Vec<String> = figures.iter().map(|f| f.units.clone()).collect();
+    // The median of each crate's own time over the runs.
+    let units: Vec<String> = configs
+        .iter()
+        .zip(&figures)
+        .map(|(config, f)| {
+            let medians: Vec<Duration> = (0..config.measured.len())
+                .map(|i| median(f.units.iter().map(|run| run[i]).collect()))
+                .collect();
+            show_units(config.measured, &medians)
+        })
+        .collect();
     let med: Vec<(Duration, Duration, Option<u64>)> = figures
         .into_iter()
         .map(|f| (median(f.crate_only), median(f.everything), f.rss_kib))

@@ -1,7 +1,7 @@
 //! `crds [DIR]`: generation (read + IR + emit, no disk writes) of every CRD
-//! project folder under DIR, timed over several runs.
+//! generation unit under DIR (the corpus test's units), timed over several runs.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use kubegen_generator::Builder;
@@ -13,18 +13,15 @@ const RUNS: usize = 5;
 
 pub fn run(ctx: &Ctx, summary: &mut Summary, dir: &Path) -> Result<(), String> {
     let runs = ctx.opts.runs.unwrap_or(RUNS);
-    let entries = std::fs::read_dir(dir).map_err(|_| {
-        format!(
+    if !dir.is_dir() {
+        return Err(format!(
             "{} is missing: the shared specs must be beside the checkout",
             dir.display()
-        )
-    })?;
-    let mut projects: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.is_dir())
-        .collect();
-    projects.sort();
+        ));
+    }
+    // The same generation units as the corpus test: channel subfolders
+    // (gateway-api standard/experimental) apart, files named explicitly.
+    let projects = kubegen_tests::corpus::units(dir);
     let mut totals = vec![Duration::ZERO; runs];
     let mut lines_total = 0usize;
     println!(
@@ -32,12 +29,10 @@ pub fn run(ctx: &Ctx, summary: &mut Summary, dir: &Path) -> Result<(), String> {
         "project", "median", "lines", "types"
     );
     let mut failed = Vec::new();
-    'projects: for project in &projects {
-        let name = project
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let builder = Builder::new().input(project).crate_name("bench");
+    'projects: for (name, inputs) in &projects {
+        let builder = Builder::new()
+            .inputs(inputs.iter().cloned())
+            .crate_name("bench");
         let mut times = Vec::with_capacity(runs);
         let mut lines = 0;
         let mut types = 0;
@@ -50,7 +45,7 @@ pub fn run(ctx: &Ctx, summary: &mut Summary, dir: &Path) -> Result<(), String> {
                 Err(error) => {
                     // Measured without it; reported at the end.
                     println!("{name:<24} error: {error}");
-                    failed.push(name);
+                    failed.push(name.clone());
                     continue 'projects;
                 }
             };

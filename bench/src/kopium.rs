@@ -10,7 +10,7 @@
 //! - `kopium -f <unit>` as a process (stdout captured);
 //! - kubegen in process: `Builder::new().input(unit).crate_files()`;
 //! - kubegen as a process: the release `kubegen generate <unit> --out <dir>`
-//!   (which also writes the crate to disk).
+//!   (which also writes the crate to disk; kopium's output is only piped).
 //!
 //! Then the compile checks of [`crate::check`].
 
@@ -297,12 +297,15 @@ pub fn run(ctx: &Ctx, summary: &mut Summary) -> Result<(), String> {
             }
 
             if let Some(binary) = &binary {
+                // The previous round's crate is removed untimed: kopium has nothing to replace.
+                let out = process_out.join(&unit.name);
+                remove_dir(&out)?;
                 let start = Instant::now();
                 let status = Command::new(binary)
                     .arg("generate")
                     .arg(&unit.path)
                     .arg("--out")
-                    .arg(process_out.join(&unit.name))
+                    .arg(&out)
                     .args(["--runtime-path", &runtime])
                     .output()
                     .map(|o| o.status.success())
