@@ -166,10 +166,7 @@ impl FieldError {
     /// `ErrorBody`: the message without the field.
     pub(crate) fn body(&self) -> String {
         let mut s = self.kind.text().to_owned();
-        let omit = matches!(
-            self.kind,
-            ErrorType::Required | ErrorType::TooLong
-        );
+        let omit = matches!(self.kind, ErrorType::Required | ErrorType::TooLong);
         if !omit {
             match &self.value {
                 BadValue::Omit => {}

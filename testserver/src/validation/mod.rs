@@ -138,7 +138,7 @@ pub(crate) fn go_float(f: f64) -> String {
     } else {
         f.abs().log10().floor() as i32
     };
-    if exponent < -4 || exponent >= 21 {
+    if !(-4..21).contains(&exponent) {
         // Go writes at least two exponent digits and an explicit sign.
         let formatted = format!("{f:e}");
         let (mantissa, exp) = formatted.split_once('e').unwrap_or((&formatted, "0"));

@@ -149,12 +149,12 @@ impl Validator<'_> {
         let textual = matches!(value, Value::String(_) | Value::Array(_));
         if let Some(format) = format {
             let lower_int = format == "int64" && actual_format == "int32";
-            if !textual
-                && !(types.contains(&actual)
-                    || actual_format == format
-                    || float_int
-                    || int_float
-                    || lower_int)
+            if !(textual
+                || types.contains(&actual)
+                || actual_format == format
+                || float_int
+                || int_float
+                || lower_int)
             {
                 self.type_error(name, format, actual_format);
                 return;
