@@ -719,3 +719,56 @@ pub fn apply_defaults(crd: &mut Value) {
         spec.insert("conversion".into(), serde_json::json!({"strategy": "None"}));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn widget_crd() -> Value {
+        json!({"metadata": {"name": "widgets.example.com"}, "spec": {"group": "example.com", "scope": "Namespaced",
+            "names": {"plural": "widgets", "kind": "Widget"},
+            "versions": [{"name": "v1", "served": true, "storage": true,
+                "schema": {"openAPIV3Schema": {"type": "object", "properties": {"spec": {"type": "object"}}}}}]}})
+    }
+
+    fn messages(crd: &Value) -> Vec<String> {
+        validate(crd).iter().map(super::super::cause_text).collect()
+    }
+
+    #[test]
+    fn a_valid_crd_passes_and_gets_defaults() {
+        let mut crd = widget_crd();
+        apply_defaults(&mut crd);
+        assert_eq!(crd["spec"]["names"]["listKind"], "WidgetList");
+        assert_eq!(crd["spec"]["names"]["singular"], "widget");
+        assert!(validate(&crd).is_empty());
+    }
+
+    #[test]
+    fn names_columns_and_schemas_are_checked() {
+        let mut crd = widget_crd();
+        crd["metadata"]["name"] = json!("gadgets.example.com");
+        crd["spec"]["versions"][0]["additionalPrinterColumns"] =
+            json!([{"name": "X", "type": "object", "jsonPath": "spec"}]);
+        crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["free"] =
+            json!({"properties": {"a": {"type": "string"}}});
+        assert_eq!(
+            messages(&crd),
+            [
+                "metadata.name: Invalid value: \"gadgets.example.com\": must be spec.names.plural+\".\"+spec.group",
+                "spec.validation.openAPIV3Schema.properties[free].type: Required value: must not be empty for specified object fields",
+                "spec.additionalPrinterColumns[0].type: Invalid value: \"object\": must be one of boolean,date,integer,number,string",
+                "spec.additionalPrinterColumns[0].JSONPath: Invalid value: \"spec\": must be a simple json path starting with .",
+            ]
+        );
+        crd["spec"]["versions"][0]["storage"] = json!(false);
+        let found = messages(&crd);
+        assert!(
+            found
+                .iter()
+                .any(|m| m.ends_with("must have exactly one version marked as storage version"))
+        );
+        assert!(found.iter().any(|m| m == "status.storedVersions: Invalid value: []string(nil): must have at least one stored version"));
+    }
+}
