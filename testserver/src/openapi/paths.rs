@@ -108,6 +108,18 @@ pub fn group_camel(group: &str, custom: bool) -> String {
         .collect::<String>()
 }
 
+/// ` a `, ` an ` or ` ` (plurals take no article), as the Kubernetes
+/// OpenAPI builder writes descriptions.
+fn article(noun: &str) -> &'static str {
+    if noun.ends_with('s') && !noun.ends_with("ss") {
+        return " ";
+    }
+    match noun.chars().next().map(|c| c.to_ascii_lowercase()) {
+        Some('a' | 'e' | 'i' | 'o' | 'u') => " an ",
+        _ => " a ",
+    }
+}
+
 fn upper_first(s: &str) -> String {
     let mut chars = s.chars();
     match chars.next() {
@@ -331,7 +343,7 @@ impl PathsBuilder {
         };
 
         if resource.supports("list") {
-            let description = if self.custom {
+            let description = if self.custom || !resource.supports("watch") {
                 format!("list objects of kind {kind}")
             } else {
                 format!("list or watch objects of kind {kind}")
@@ -377,7 +389,7 @@ impl PathsBuilder {
             self.add(
                 collection.clone(),
                 "post",
-                format!("create a {kind}"),
+                format!("create{}{kind}", article(kind)),
                 format!("create{}{obj}", self.gv),
                 params,
                 Some(self.request_body(&kind_ref, true)),
@@ -400,7 +412,8 @@ impl PathsBuilder {
                 format!("delete collection of {kind}"),
                 format!("delete{}Collection{obj}", self.gv),
                 params,
-                Some(self.request_body(&delete_options, false)),
+                // The apiextensions server documents no body for deletecollection.
+                (!self.custom).then(|| self.request_body(&delete_options, false)),
                 responses,
                 "deletecollection",
                 Some(own_gvk.clone()),
@@ -458,7 +471,7 @@ impl PathsBuilder {
             self.add(
                 item.clone(),
                 "delete",
-                format!("delete a {kind}"),
+                format!("delete{}{kind}", article(kind)),
                 format!("delete{}{obj}", self.gv),
                 with(&item_base, DELETE_PARAMS),
                 Some(self.request_body(&delete_options, false)),
@@ -714,7 +727,7 @@ impl PathsBuilder {
                 self.add(
                     path,
                     "post",
-                    format!("create {} of a {kind}", sub.name),
+                    format!("create {} of{}{kind}", sub.name, article(kind)),
                     format!("create{}{obj}{}", self.gv, upper_first(&sub.name)),
                     params,
                     Some(self.request_body(&schema, true)),
