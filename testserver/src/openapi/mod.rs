@@ -221,9 +221,15 @@ fn group_version_document(
             let kind = ref_name(&resource.schema)
                 .or_else(|| lookup(&resource.kind))
                 .unwrap_or_default();
-            let list = lookup(&resource.list_kind).unwrap_or_else(|| match kind.rsplit_once('.') {
-                Some((prefix, _)) => format!("{prefix}.{}", resource.list_kind),
-                None => resource.list_kind.clone(),
+            let list = lookup(&resource.list_kind).unwrap_or_else(|| {
+                let name = match kind.rsplit_once('.') {
+                    Some((prefix, _)) => format!("{prefix}.{}", resource.list_kind),
+                    None => resource.list_kind.clone(),
+                };
+                if schemas.get(&name).is_none() {
+                    extra.insert(name.clone(), schemas::builtin_list_schema(resource, &kind));
+                }
+                name
             });
             Names {
                 kind,

@@ -42,8 +42,19 @@ pub fn references(value: &Value, out: &mut BTreeSet<String>) {
     }
 }
 
-/// The definitions named in `roots` and all they reach, from `schemas` and
-/// `extra` (custom resource schemas, which win), in OpenAPI v3 form.
+/// The apimachinery schemas every document needs (lists, Status, Patch,
+/// WatchEvent, discovery types), from the upstream OpenAPI specification;
+/// used when the catalog does not carry them.
+const META_SCHEMAS: &str = include_str!("meta_schemas.json");
+
+fn meta_schemas() -> &'static BTreeMap<String, Value> {
+    static META: std::sync::OnceLock<BTreeMap<String, Value>> = std::sync::OnceLock::new();
+    META.get_or_init(|| serde_json::from_str(META_SCHEMAS).unwrap_or_default())
+}
+
+/// The definitions named in `roots` and all they reach, from `extra`
+/// (custom resource and synthesized list schemas, which win), `schemas`,
+/// then the embedded apimachinery schemas, in OpenAPI v3 form.
 pub fn closure(
     schemas: &Schemas,
     extra: &BTreeMap<String, Value>,
@@ -55,7 +66,11 @@ pub fn closure(
         if done.contains_key(&name) {
             continue;
         }
-        let Some(schema) = extra.get(&name).or_else(|| schemas.get(&name)) else {
+        let Some(schema) = extra
+            .get(&name)
+            .or_else(|| schemas.get(&name))
+            .or_else(|| meta_schemas().get(&name))
+        else {
             continue;
         };
         let mut found = BTreeSet::new();
@@ -226,6 +241,31 @@ pub fn custom_schemas(resource: &ResourceInfo) -> BTreeMap<String, Value> {
     ])
 }
 
+/// The schema of a built-in list kind, for catalogs that do not carry list
+/// kinds: `items` of the kind, list metadata, the list's group-version-kind.
+pub fn builtin_list_schema(resource: &ResourceInfo, kind_name: &str) -> Value {
+    json!({
+        "description": format!("{} is a list of {}.", resource.list_kind, resource.kind),
+        "type": "object",
+        "required": ["items"],
+        "properties": {
+            "apiVersion": {"description": API_VERSION_DOC, "type": "string"},
+            "items": {
+                "description": format!("Items is the list of {}.", resource.kind),
+                "type": "array",
+                "items": {"default": {}, "allOf": [reference(kind_name)]},
+            },
+            "kind": {"description": KIND_DOC, "type": "string"},
+            "metadata": {
+                "description": "Standard list metadata.",
+                "default": {},
+                "allOf": [reference("io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta")],
+            },
+        },
+        "x-kubernetes-group-version-kind": group_version_kind(resource, &resource.list_kind),
+    })
+}
+
 /// Index of the built-in definitions by the group-version-kinds they declare.
 pub fn by_group_version_kind(schemas: &Schemas) -> BTreeMap<(String, String, String), String> {
     let mut out = BTreeMap::new();
@@ -244,6 +284,29 @@ pub fn by_group_version_kind(schemas: &Schemas) -> BTreeMap<(String, String, Str
                     .to_owned()
             };
             out.entry((field("group"), field("version"), field("kind")))
+                .or_insert_with(|| name.to_owned());
+        }
+    }
+    // Subresource kinds of other groups, for catalogs whose schemas do not
+    // declare their group-version-kind.
+    for (group, version, kind, name) in [
+        (
+            "autoscaling",
+            "v1",
+            "Scale",
+            "io.k8s.api.autoscaling.v1.Scale",
+        ),
+        ("policy", "v1", "Eviction", "io.k8s.api.policy.v1.Eviction"),
+        (
+            "authentication.k8s.io",
+            "v1",
+            "TokenRequest",
+            "io.k8s.api.authentication.v1.TokenRequest",
+        ),
+        ("", "v1", "Binding", "io.k8s.api.core.v1.Binding"),
+    ] {
+        if schemas.get(name).is_some() {
+            out.entry((group.to_owned(), version.to_owned(), kind.to_owned()))
                 .or_insert_with(|| name.to_owned());
         }
     }
