@@ -243,6 +243,26 @@ fn deployment_patch_transcript() {
         patch_error(&error, response, &format!("deployment-patch #{i}"));
     }
 
+    // A wrongly typed merge patch: the Go decoding error, quoting the patched object.
+    let (request, response) = exchange(&t, 13);
+    let patched = merge::apply(&previous(6), &request["body"]);
+    let error = kubegen_testserver::patch::check_decodes(&patched, schema).unwrap_err();
+    let expected = response["body"]["message"].as_str().unwrap();
+    let detail = expected.rsplit("\": ").next().unwrap();
+    assert_eq!((error.code(), error.reason()), (422, Some("Invalid")));
+    assert!(
+        error.message().ends_with(detail),
+        "{} vs {detail}",
+        error.message()
+    );
+    assert!(
+        error
+            .message()
+            .starts_with(" \"\" is invalid: patch: Invalid value: \"{")
+    );
+    assert_eq!(error.causes()[0].field.as_deref(), Some("patch"));
+    assert!(kubegen_testserver::patch::check_decodes(&previous(6), schema).is_ok());
+
     // The port patch: the state before it is the answer without the port.
     let (request, response) = exchange(&t, 14);
     let mut before = response["body"].clone();

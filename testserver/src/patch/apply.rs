@@ -581,3 +581,178 @@ fn sorted(value: &Value) -> Value {
         other => other.clone(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::Schemas;
+    use serde_json::json;
+    use std::collections::BTreeMap;
+
+    fn schemas() -> Schemas {
+        let mut by_name = BTreeMap::new();
+        by_name.insert(
+            "ConfigMap".to_owned(),
+            json!({"type": "object",
+                "x-kubernetes-group-version-kind": [{"group": "", "version": "v1", "kind": "ConfigMap"}],
+                "properties": {
+                "apiVersion": {"type": "string"}, "kind": {"type": "string"},
+                "metadata": {"default": {}, "allOf": [{"$ref": "#/components/schemas/Meta"}]},
+                "data": {"type": "object", "additionalProperties": {"type": "string"}}
+            }}),
+        );
+        by_name.insert(
+            "Meta".to_owned(),
+            json!({"type": "object", "properties": {
+                "name": {"type": "string"}, "uid": {"type": "string"},
+                "labels": {"type": "object", "additionalProperties": {"type": "string"}},
+                "managedFields": {"type": "array", "items": {"type": "object"}}}}),
+        );
+        Schemas::new(by_name)
+    }
+
+    fn config(data: Value) -> Value {
+        json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": data})
+    }
+
+    #[test]
+    fn several_conflicts_are_listed_per_manager() {
+        let schemas = schemas();
+        let root = json!({"$ref": "#/components/schemas/ConfigMap"});
+        let schema = schemas.view(&root);
+        let live = apply(
+            None,
+            &config(json!({"x": "1", "y": "2"})),
+            "a",
+            false,
+            schema,
+            "2026-01-01T00:00:00Z",
+        )
+        .unwrap();
+        let error = apply(
+            Some(&live),
+            &config(json!({"x": "3", "y": "4"})),
+            "b",
+            false,
+            schema,
+            "2026-01-01T00:00:01Z",
+        )
+        .unwrap_err();
+        assert_eq!(error.code(), 409);
+        assert_eq!(
+            error.message(),
+            "Apply failed with 2 conflicts: conflicts with \"a\":\n- .data.x\n- .data.y"
+        );
+        assert_eq!(error.causes().len(), 2);
+        let forced = apply(
+            Some(&live),
+            &config(json!({"x": "3"})),
+            "b",
+            true,
+            schema,
+            "2026-01-01T00:00:01Z",
+        )
+        .unwrap();
+        assert_eq!(forced["data"], json!({"x": "3", "y": "2"}));
+        let managers: Vec<&str> = forced["metadata"]["managedFields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["manager"].as_str().unwrap())
+            .collect();
+        assert_eq!(managers, ["a", "b"]);
+    }
+
+    #[test]
+    fn first_apply_to_an_untracked_object_records_before_first_apply() {
+        let schemas = schemas();
+        let root = json!({"$ref": "#/components/schemas/ConfigMap"});
+        let schema = schemas.view(&root);
+        let live = json!({"apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": "c", "uid": "u"}, "data": {"x": "1"}});
+        let out = apply(
+            Some(&live),
+            &config(json!({"y": "2"})),
+            "a",
+            false,
+            schema,
+            "2026-01-01T00:00:00Z",
+        )
+        .unwrap();
+        let entries = out["metadata"]["managedFields"].as_array().unwrap();
+        assert_eq!(entries.len(), 2);
+        assert_eq!(entries[1]["manager"], "before-first-apply");
+        assert_eq!(
+            entries[1]["fieldsV1"],
+            json!({"f:data": {".": {}, "f:x": {}}})
+        );
+        let error = apply(
+            Some(&live),
+            &json!({"apiVersion": "v2", "kind": "ConfigMap"}),
+            "a",
+            false,
+            schema,
+            "t",
+        )
+        .unwrap_err();
+        assert_eq!(error.message(), "invalid object type: /v2, Kind=ConfigMap");
+        let with_fields =
+            json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"managedFields": []}});
+        assert_eq!(
+            apply(Some(&live), &with_fields, "a", false, schema, "t")
+                .unwrap_err()
+                .code(),
+            400
+        );
+    }
+
+    #[test]
+    fn updates_move_ownership_and_untracked_objects_stay_untracked() {
+        let schemas = schemas();
+        let root = json!({"$ref": "#/components/schemas/ConfigMap"});
+        let schema = schemas.view(&root);
+        let mut created = config(json!({"x": "1"}));
+        record_update(
+            None,
+            &mut created,
+            "creator",
+            None,
+            schema,
+            "2026-01-01T00:00:00Z",
+        );
+        assert_eq!(
+            created["metadata"]["managedFields"][0]["fieldsV1"],
+            json!({"f:data": {".": {}, "f:x": {}}})
+        );
+        created["metadata"]["uid"] = json!("u");
+        let mut updated = created.clone();
+        updated["data"]["x"] = json!("2");
+        updated["data"]["y"] = json!("3");
+        record_update(
+            Some(&created),
+            &mut updated,
+            "editor",
+            Some("status"),
+            schema,
+            "2026-01-01T00:00:01Z",
+        );
+        let entries = updated["metadata"]["managedFields"].as_array().unwrap();
+        // The creator keeps the map itself, no longer its key.
+        assert_eq!(entries[0]["fieldsV1"], json!({"f:data": {}}));
+        assert_eq!(entries[1]["manager"], "editor");
+        assert_eq!(entries[1]["subresource"], "status");
+        assert_eq!(
+            entries[1]["fieldsV1"],
+            json!({"f:data": {"f:x": {}, "f:y": {}}})
+        );
+
+        let mut reset = updated.clone();
+        reset["metadata"]["managedFields"] = json!([{}]);
+        record_update(Some(&updated), &mut reset, "editor", None, schema, "t");
+        assert!(reset["metadata"].get("managedFields").is_none());
+        let mut later = reset.clone();
+        later["data"]["z"] = json!("4");
+        record_update(Some(&reset), &mut later, "editor", None, schema, "t");
+        assert!(later["metadata"].get("managedFields").is_none());
+    }
+}

@@ -18,6 +18,7 @@ pub mod managed;
 pub mod merge;
 pub mod strategic;
 
+mod decode;
 mod ops;
 mod typed;
 mod zero;
@@ -96,6 +97,20 @@ impl PatchError {
                 field: Some("patch".to_owned()),
             }],
         }
+    }
+}
+
+/// Checks that a merge-patched or JSON-patched object decodes into the Go
+/// type of the kind `schema` describes (built-in kinds), as the real server
+/// does after those patches; a wrongly typed value is the real 422 on the
+/// field `patch`, quoting the patched object's JSON.
+pub fn check_decodes(
+    patched: &serde_json::Value,
+    schema: crate::schema::SchemaRef<'_>,
+) -> Result<(), PatchError> {
+    match decode::json_decode_error(patched, schema) {
+        Some(detail) => Err(PatchError::invalid_patch(&patched.to_string(), &detail)),
+        None => Ok(()),
     }
 }
 

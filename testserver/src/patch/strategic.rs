@@ -17,7 +17,8 @@
 use serde_json::{Map, Value};
 
 use super::PatchError;
-use super::typed::{QUANTITY, RAW_EXTENSION, go_value, referenced_name};
+use super::decode::decode_error;
+use super::typed::go_value;
 use crate::schema::SchemaRef;
 
 const DIRECTIVE: &str = "$patch";
@@ -596,89 +597,151 @@ fn element_kind(a: &[Value], b: &[Value]) -> Result<&'static str, PatchError> {
     kind.ok_or_else(|| PatchError::Internal("no elements in any of the given slices".to_owned()))
 }
 
-/// The error Go's unstructured converter gives when `value` does not fit the
-/// typed object `schema` describes, if any.
-pub(crate) fn decode_error(value: &Value, schema: SchemaRef<'_>) -> Option<String> {
-    decode_error_at(value, schema, 0)
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::Schemas;
+    use serde_json::json;
+    use std::collections::BTreeMap;
 
-/// Types whose Go decoding is their own (quantities, raw extensions).
-fn has_custom_decoding(schema: SchemaRef<'_>) -> bool {
-    matches!(referenced_name(&schema), Some(QUANTITY | RAW_EXTENSION))
-}
-
-fn go_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "invalid",
-        Value::Bool(_) => "bool",
-        Value::Number(n) if n.is_f64() => "float64",
-        Value::Number(_) => "int64",
-        Value::String(_) => "string",
-        Value::Array(_) => "slice",
-        Value::Object(_) => "map",
+    fn schemas() -> Schemas {
+        let mut by_name = BTreeMap::new();
+        by_name.insert(
+            "Pod".to_owned(),
+            json!({"type": "object", "properties": {
+                "metadata": {"type": "object", "properties": {
+                    "labels": {"type": "object", "additionalProperties": {"type": "string"}},
+                    "finalizers": {"type": "array", "items": {"type": "string"},
+                        "x-kubernetes-patch-strategy": "merge"}}},
+                "spec": {"type": "object", "properties": {
+                    "replicas": {"type": "integer", "format": "int32"},
+                    "containers": {"type": "array", "x-kubernetes-patch-strategy": "merge",
+                        "x-kubernetes-patch-merge-key": "name",
+                        "items": {"type": "object", "properties": {
+                            "name": {"type": "string"}, "image": {"type": "string"},
+                            "args": {"type": "array", "items": {"type": "string"}}}}},
+                    "strategy": {"type": "object", "x-kubernetes-patch-strategy": "retainKeys",
+                        "properties": {"type": {"type": "string"},
+                            "rollingUpdate": {"type": "object", "properties": {
+                                "maxSurge": {"type": "string"}}}}},
+                    "selector": {"type": "object", "x-kubernetes-patch-strategy": "replace",
+                        "additionalProperties": {"type": "string"}}
+                }}
+            }}),
+        );
+        Schemas::new(by_name)
     }
-}
 
-fn decode_error_at(value: &Value, schema: SchemaRef<'_>, depth: usize) -> Option<String> {
-    if depth > 64 || value.is_null() || schema.is_int_or_string() || has_custom_decoding(schema) {
-        return None;
+    fn run(original: Value, patch: Value) -> Result<Value, PatchError> {
+        let schemas = schemas();
+        let root = json!({"$ref": "#/components/schemas/Pod"});
+        apply(&original, &patch, schemas.view(&root))
     }
-    match (schema.type_name(), schema.format()) {
-        (Some("object"), _) => {
-            let Value::Object(object) = value else {
-                let what = if schema.properties().next().is_some() {
-                    "cannot restore struct from:"
-                } else {
-                    "cannot restore map from"
-                };
-                return Some(format!("{what} {}", go_kind(value)));
-            };
-            for (key, item) in object {
-                if let Some(field) = schema.property(key) {
-                    if let Some(error) = decode_error_at(item, field, depth + 1) {
-                        return Some(error);
-                    }
-                }
-            }
-            None
-        }
-        (Some("array"), _) => {
-            let Value::Array(items) = value else {
-                return Some(format!("cannot restore slice from {}", go_kind(value)));
-            };
-            let item_schema = schema.items()?;
-            items
-                .iter()
-                .find_map(|item| decode_error_at(item, item_schema, depth + 1))
-        }
-        (Some("integer"), format) => {
-            let target = match format {
-                Some("int32") => "int32",
-                Some("int64") => "int64",
-                _ => "int",
-            };
-            match value {
-                Value::Number(n) if n.is_f64() => {
-                    let f = n.as_f64().unwrap_or_default();
-                    (f.trunc() != f).then(|| format!("cannot convert float64 to {target}"))
-                }
-                Value::Number(_) => None,
-                _ => Some(format!("unrecognized type: {target}")),
-            }
-        }
-        (Some("number"), _) => match value {
-            Value::Number(_) => None,
-            _ => Some("unrecognized type: float64".to_owned()),
-        },
-        (Some("boolean"), _) => match value {
-            Value::Bool(_) => None,
-            _ => Some("unrecognized type: bool".to_owned()),
-        },
-        (Some("string"), None | Some("" | "byte")) => match value {
-            Value::String(_) => None,
-            Value::Number(n) if !n.is_f64() => Some("cannot convert int64 to string".to_owned()),
-            _ => Some("unrecognized type: string".to_owned()),
-        },
-        _ => None,
+
+    fn pod() -> Value {
+        json!({"metadata": {"labels": {"a": "1"}, "finalizers": ["x", "y"]},
+            "spec": {"replicas": 1, "containers": [{"name": "a", "image": "i", "args": ["1"]}, {"name": "b", "image": "j"}],
+                "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "1"}},
+                "selector": {"k": "v", "l": "w"}}})
+    }
+
+    #[test]
+    fn lists_merge_by_key_and_directives_delete_replace_and_order() {
+        let out = run(pod(), json!({"spec": {"containers": [
+            {"name": "c", "image": "k"}, {"name": "a", "image": "i2", "args": ["2"]}, {"name": "b", "$patch": "delete"}]}}))
+        .unwrap();
+        assert_eq!(
+            out["spec"]["containers"],
+            json!([{"name": "c", "image": "k"}, {"name": "a", "image": "i2", "args": ["2"]}])
+        );
+        let out = run(
+            pod(),
+            json!({"spec": {"containers": [{"name": "z"}, {"$patch": "replace"}]}}),
+        )
+        .unwrap();
+        assert_eq!(out["spec"]["containers"], json!([{"name": "z"}]));
+        let out = run(
+            pod(),
+            json!({"spec": {"$setElementOrder/containers": [{"name": "b"}, {"name": "a"}],
+            "containers": [{"name": "a", "image": "i3"}]}}),
+        )
+        .unwrap();
+        assert_eq!(out["spec"]["containers"][0]["name"], "b");
+        assert_eq!(out["spec"]["containers"][1]["image"], "i3");
+    }
+
+    #[test]
+    fn maps_primitive_lists_retain_keys_and_replace_strategy() {
+        let out = run(
+            pod(),
+            json!({"metadata": {"labels": {"a": null, "b": "2"},
+            "finalizers": ["z"], "$deleteFromPrimitiveList/finalizers": ["x"]}}),
+        )
+        .unwrap();
+        assert_eq!(out["metadata"]["labels"], json!({"b": "2"}));
+        // Patch items come before server-only ones the server order cannot place.
+        assert_eq!(out["metadata"]["finalizers"], json!(["z", "y"]));
+        let out = run(
+            pod(),
+            json!({"spec": {"strategy": {"$retainKeys": ["type"], "type": "Recreate"}}}),
+        )
+        .unwrap();
+        assert_eq!(out["spec"]["strategy"], json!({"type": "Recreate"}));
+        let out = run(pod(), json!({"spec": {"selector": {"only": "this"}}})).unwrap();
+        assert_eq!(out["spec"]["selector"], json!({"only": "this"}));
+        let out = run(
+            pod(),
+            json!({"spec": {"strategy": {"$patch": "replace", "type": "Recreate"}}}),
+        )
+        .unwrap();
+        assert_eq!(out["spec"]["strategy"], json!({"type": "Recreate"}));
+        let out = run(pod(), json!({"spec": {"strategy": {"$patch": "delete"}}})).unwrap();
+        assert_eq!(out["spec"]["strategy"], json!({}));
+        let out = run(
+            pod(),
+            json!({"spec": {"containers": [{"name": "a", "args": ["9"]}]}}),
+        )
+        .unwrap();
+        assert_eq!(
+            out["spec"]["containers"][0]["args"],
+            json!(["9"]),
+            "args has no merge strategy"
+        );
+    }
+
+    #[test]
+    fn errors_carry_the_real_codes_and_messages() {
+        let error = run(
+            pod(),
+            json!({"spec": {"strategy": {"$retainKeys": ["type"], "rollingUpdate": {}}}}),
+        )
+        .unwrap_err();
+        assert_eq!(
+            (error.code(), error.message().as_str()),
+            (400, "invalid patch format of retainKeys")
+        );
+        let error = run(pod(), json!({"spec": {"containers": [{"image": "x"}]}})).unwrap_err();
+        assert_eq!(error.code(), 500);
+        assert_eq!(
+            error.message(),
+            "map: map[image:x] does not contain declared merge key: name"
+        );
+        let error = run(pod(), json!({"spec": {"replicas": "three"}})).unwrap_err();
+        assert_eq!(error.code(), 422);
+        assert_eq!(error.causes()[0].field.as_deref(), Some("patch"));
+        let error = run(
+            pod(),
+            json!({"spec": {"containers": [{"name": "a", "image": 5}]}}),
+        )
+        .unwrap_err();
+        assert!(
+            error
+                .message()
+                .ends_with(": cannot convert int64 to string"),
+            "{}",
+            error.message()
+        );
+        let error = run(pod(), json!(["x"])).unwrap_err();
+        assert_eq!(error.code(), 400);
     }
 }

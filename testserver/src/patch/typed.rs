@@ -470,14 +470,17 @@ fn go_type(value: &Value) -> &'static str {
 
 /// Checks `value` against `kind` as structured-merge-diff does.
 pub fn validate_scalar(kind: Scalar, value: &Value) -> Result<(), String> {
-    let fits = match (kind, value) {
-        (_, Value::Null) => true,
-        (Scalar::Numeric, Value::Number(_)) => true,
-        (Scalar::String, Value::String(_)) => true,
-        (Scalar::Boolean, Value::Bool(_)) => true,
-        (Scalar::Untyped, Value::Number(_) | Value::String(_) | Value::Bool(_)) => true,
-        _ => false,
-    };
+    let fits = matches!(
+        (kind, value),
+        (_, Value::Null)
+            | (Scalar::Numeric, Value::Number(_))
+            | (Scalar::String, Value::String(_))
+            | (Scalar::Boolean, Value::Bool(_))
+            | (
+                Scalar::Untyped,
+                Value::Number(_) | Value::String(_) | Value::Bool(_)
+            )
+    );
     if fits {
         return Ok(());
     }
