@@ -49,6 +49,7 @@ pub mod restmapper;
 pub mod retry;
 pub mod runtime;
 pub mod scheme;
+pub mod serde_fields;
 pub mod serde_null;
 pub mod time;
 pub mod version;
