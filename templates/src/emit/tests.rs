@@ -248,7 +248,10 @@ fn roots_drop_type_meta_and_keep_metadata() {
     assert!(!text.contains("pub kind:"));
     assert!(text.contains("\npub metadata: kubegen::meta::v1::ObjectMeta,"));
     assert!(text.contains("metadata: \"metadata\" default,"), "{text}");
-    assert!(text.contains("kubegen::object_serde! {\nWidget as resource {"), "{text}");
+    assert!(
+        text.contains("kubegen::object_serde! {\nWidget as resource {"),
+        "{text}"
+    );
     assert!(text.contains("const API_VERSION: &'static str = \"v1\";"));
     assert!(text.contains("const API_VERSION: &'static str = \"example.com/v1\";"));
     assert!(text.contains("const SHORT_NAMES: &'static [&'static str] = &[\"wd\"];"));
@@ -350,8 +353,14 @@ fn serde_impls_come_from_the_runtime_macro() {
     let text = flat(&api);
     // No serde derive and no per-type helper items: the macro writes both impls.
     assert!(!text.contains("serde::Serialize"), "{text}");
-    assert!(text.contains("kubegen::object_serde! {\nThing as resource {\n"), "{text}");
-    assert!(text.contains("kubegen::object_serde! {\nS {\n}\n}"), "{text}");
+    assert!(
+        text.contains("kubegen::object_serde! {\nThing as resource {\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("kubegen::object_serde! {\nS {\n}\n}"),
+        "{text}"
+    );
 }
 
 #[test]
