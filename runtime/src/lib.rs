@@ -32,6 +32,8 @@
 pub mod api;
 pub mod bytes;
 #[cfg(feature = "client")]
+pub mod cache;
+#[cfg(feature = "client")]
 pub mod client;
 #[cfg(feature = "client")]
 pub mod config;
