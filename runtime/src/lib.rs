@@ -56,6 +56,8 @@ pub mod time;
 pub mod version;
 #[cfg(feature = "client")]
 pub mod watch;
+#[cfg(feature = "client")]
+pub mod workqueue;
 
 #[cfg(feature = "client")]
 pub use api::Api;
