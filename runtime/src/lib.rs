@@ -42,6 +42,8 @@ pub mod discovery;
 #[cfg(feature = "client")]
 pub mod dynamic;
 pub mod intstr;
+#[cfg(feature = "client")]
+pub mod leaderelection;
 pub mod meta;
 pub mod quantity;
 pub mod resource;

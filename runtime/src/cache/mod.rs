@@ -35,7 +35,7 @@ mod selector;
 mod store;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub use backoff::{Backoff, BackoffConfig};
 pub use event::Event;

@@ -1,6 +1,6 @@
 //! Tests of the reflector and the shared informer against a scripted in-memory API.
 
-mod fake;
+pub(crate) mod fake;
 mod informer;
 mod reflector;
 
