@@ -41,6 +41,8 @@ pub mod config;
 pub mod discovery;
 #[cfg(feature = "client")]
 pub mod dynamic;
+#[cfg(feature = "client")]
+pub mod events;
 pub mod intstr;
 #[cfg(feature = "client")]
 pub mod leaderelection;
