@@ -32,6 +32,8 @@
 pub mod api;
 pub mod bytes;
 #[cfg(feature = "client")]
+pub mod cache;
+#[cfg(feature = "client")]
 pub mod client;
 #[cfg(feature = "client")]
 pub mod config;
@@ -39,7 +41,11 @@ pub mod config;
 pub mod discovery;
 #[cfg(feature = "client")]
 pub mod dynamic;
+#[cfg(feature = "client")]
+pub mod events;
 pub mod intstr;
+#[cfg(feature = "client")]
+pub mod leaderelection;
 pub mod meta;
 pub mod quantity;
 pub mod resource;
@@ -55,6 +61,8 @@ pub mod time;
 pub mod version;
 #[cfg(feature = "client")]
 pub mod watch;
+#[cfg(feature = "client")]
+pub mod workqueue;
 
 #[cfg(feature = "client")]
 pub use api::Api;
