@@ -157,6 +157,7 @@ pub mod storagemigration;
 #[cfg(feature = "client")]
 pub use clients::{Clientset, InformerFactory};
 /// A scheme that knows every kind this crate was built with.
+#[inline]
 pub fn scheme() -> kubegen::Scheme {
     #[allow(unused_mut)]
     let mut scheme = kubegen::Scheme::new();

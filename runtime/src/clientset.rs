@@ -338,18 +338,23 @@ macro_rules! group_version_clients {
 
     (@client $method:ident $plural:literal namespaced $ty:path) => {
         #[doc = concat!("`", $plural, "` in `namespace` (`\"\"`: all namespaces, for list and watch).")]
+        #[inline]
         pub fn $method(&self, namespace: &str) -> $crate::clientset::ResourceClient<$ty> {
             $crate::clientset::ResourceClient::namespaced(self.client.clone(), namespace)
         }
     };
     (@client $method:ident $plural:literal cluster $ty:path) => {
         #[doc = concat!("`", $plural, "` (cluster-scoped).")]
+        #[inline]
         pub fn $method(&self) -> $crate::clientset::ResourceClient<$ty> {
             $crate::clientset::ResourceClient::cluster(self.client.clone())
         }
     };
     (@informer informer $method:ident $plural:literal $ty:path) => {
         #[doc = concat!("The shared informer of `", $plural, "`.")]
+        // Each informer instantiates the reflector and decoders for its kind:
+        // `inline` leaves that to the crates that use it.
+        #[inline]
         pub fn $method(&self) -> $crate::cache::ResourceInformer<$ty> {
             $crate::cache::ResourceInformer::new(self.factory.informer_for::<$ty>())
         }

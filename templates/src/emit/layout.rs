@@ -173,6 +173,9 @@ fn scheme_fn(
     }
     Ok(quote! {
         /// A scheme that knows every kind this crate was built with.
+        // Registering a kind instantiates its decoder; `inline` defers that to
+        // the crates that call this, instead of every build of this crate.
+        #[inline]
         pub fn scheme() -> #scheme {
             #[allow(unused_mut)]
             let mut scheme = #scheme::new();

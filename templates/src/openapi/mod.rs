@@ -98,6 +98,23 @@ pub fn component_schemas(
             schemas.insert(definition_name(def, &path), schema);
         }
     }
+    // Front ends keep `apiVersion` and `kind` out of a kind's struct (the
+    // emitters write them from the `Resource` impl); the schema has them.
+    for (group, version) in api.versions() {
+        for resource in &version.resources {
+            let path = TypePath {
+                group_module: group.module.clone(),
+                version_module: version.module.clone(),
+                name: resource.type_name.clone(),
+            };
+            let Some(def) = api.type_def(&path) else {
+                continue;
+            };
+            if let Some(schema) = schemas.get_mut(&definition_name(def, &path)) {
+                add_type_meta(schema, &group.name, &version.name, &resource.kind);
+            }
+        }
+    }
     // The runtime's types, and the ones they refer to in turn.
     let mut pending: Vec<WellKnown> = used.into_iter().collect();
     while let Some(known) = pending.pop() {
@@ -128,7 +145,48 @@ pub fn structural_schema(
         .type_def(root)
         .ok_or_else(|| SchemaError::MissingType(root.name.clone()))?;
     let mut stack = vec![root.clone()];
-    writer.type_def(def, &mut stack, &mut BTreeSet::new())
+    let mut schema = writer.type_def(def, &mut stack, &mut BTreeSet::new())?;
+    let is_kind = api.versions().any(|(group, version)| {
+        group.module == root.group_module
+            && version.module == root.version_module
+            && version.resources.iter().any(|r| r.type_name == root.name)
+    });
+    if is_kind {
+        add_type_meta_properties(&mut schema);
+    }
+    Ok(schema)
+}
+
+/// `apiVersion` and `kind` first among a kind's properties, and the
+/// `x-kubernetes-group-version-kind` that clients look kinds up by.
+fn add_type_meta(schema: &mut Value, group: &str, version: &str, kind: &str) {
+    add_type_meta_properties(schema);
+    if let Value::Object(object) = schema {
+        object.insert(
+            "x-kubernetes-group-version-kind".into(),
+            json!([{"group": group, "kind": kind, "version": version}]),
+        );
+    }
+}
+
+fn add_type_meta_properties(schema: &mut Value) {
+    let Some(object) = schema.as_object_mut() else {
+        return;
+    };
+    let properties = object
+        .remove("properties")
+        .and_then(|p| match p {
+            Value::Object(map) => Some(map),
+            _ => None,
+        })
+        .unwrap_or_default();
+    let mut ordered = Map::new();
+    ordered.insert("apiVersion".into(), json!({"type": "string"}));
+    ordered.insert("kind".into(), json!({"type": "string"}));
+    for (name, property) in properties {
+        ordered.insert(name, property);
+    }
+    object.insert("properties".into(), Value::Object(ordered));
 }
 
 struct Writer<'a> {
