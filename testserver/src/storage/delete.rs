@@ -156,8 +156,11 @@ fn mark(current: &Value, propagation: Option<Propagation>, now: &str, table: &st
             finalizers.push(extra.to_owned());
         }
     }
-    if table == CRDS && !finalizers.iter().any(|f| f == CRD_CLEANUP) {
-        finalizers.push(CRD_CLEANUP.to_owned());
+    if table == CRDS {
+        if !finalizers.iter().any(|f| f == CRD_CLEANUP) {
+            finalizers.push(CRD_CLEANUP.to_owned());
+        }
+        crate::crd::mark_terminating(&mut next, now);
     }
     meta::set_finalizers(&mut next, &finalizers);
     if let Some(metadata) = meta::metadata_mut(&mut next) {

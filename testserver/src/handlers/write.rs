@@ -1,0 +1,391 @@
+//! create, update (PUT) and patch, with their options (`dryRun`,
+//! `fieldManager`, `fieldValidation`) and body checks.
+
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::defaults;
+use super::glue;
+use super::{Outcome, key_of, output, reply};
+use crate::crd;
+use crate::error::{ApiError, Details, GroupResource, cause};
+use crate::registry::ResourceInfo;
+use crate::server::App;
+use crate::server::http::Request;
+use crate::server::routes::Target;
+use crate::storage::delete::{CRDS, crd_table};
+use crate::storage::objects::{self, Part, Updated, group_resource, table_name};
+use crate::storage::{State, meta};
+
+/// `dryRun`, `fieldManager` and `fieldValidation` of a write.
+#[derive(Clone, Debug)]
+pub struct WriteOptions {
+    /// `dryRun=All`.
+    pub dry_run: bool,
+    /// The field manager (given, or derived from the User-Agent).
+    pub manager: String,
+    /// Whether `fieldManager` was given.
+    pub manager_given: bool,
+    /// `fieldValidation` (`Ignore`, `Warn`, `Strict`).
+    pub field_validation: String,
+}
+
+/// Parses write options; invalid values are `422` about `kind` (`CreateOptions`…).
+pub fn write_options(request: &Request, kind: &str) -> Result<WriteOptions, ApiError> {
+    let dry_run = request.params("dryRun");
+    if dry_run.iter().any(|v| *v != "All") {
+        let values: Vec<String> = dry_run.iter().map(|v| format!("{v:?}")).collect();
+        return Err(ApiError::invalid_options(
+            kind,
+            vec![cause(
+                "FieldValueNotSupported",
+                format!(
+                    "Unsupported value: []string{{{}}}: supported values: \"All\"",
+                    values.join(", ")
+                ),
+                "dryRun",
+            )],
+        ));
+    }
+    let field_validation = request.param("fieldValidation").unwrap_or("").to_owned();
+    if !matches!(field_validation.as_str(), "" | "Ignore" | "Warn" | "Strict") {
+        return Err(ApiError::invalid_options(
+            kind,
+            vec![cause(
+                "FieldValueNotSupported",
+                format!(
+                    "Unsupported value: \"{field_validation}\": supported values: \"\", \"Ignore\", \"Strict\", \"Warn\""
+                ),
+                "fieldValidation",
+            )],
+        ));
+    }
+    let given = request.param("fieldManager").filter(|m| !m.is_empty());
+    let manager = given.map(str::to_owned).unwrap_or_else(|| {
+        // The real server names the manager after the User-Agent up to its first '/'.
+        let agent = request.header("user-agent").unwrap_or("unknown");
+        agent.split('/').next().unwrap_or(agent).to_owned()
+    });
+    Ok(WriteOptions {
+        dry_run: !dry_run.is_empty(),
+        manager,
+        manager_given: given.is_some(),
+        field_validation,
+    })
+}
+
+/// Decodes a JSON or YAML body into an object.
+pub fn decode_body(request: &Request, resource: &ResourceInfo) -> Result<Value, ApiError> {
+    let content_type = request.header("content-type").unwrap_or("application/json");
+    let media = content_type.split(';').next().unwrap_or("").trim();
+    let unrecognized = |why: String| {
+        ApiError::bad_request(format!(
+            "the object provided is unrecognized (must be of type {}): couldn't get version/kind; json parse error: {why}",
+            resource.kind
+        ))
+    };
+    let value: Value = match media {
+        "application/json" | "" => serde_json::from_slice(&request.body)
+            .map_err(|e| unrecognized(e.to_string()))?,
+        "application/yaml" | "application/apply-patch+yaml" => {
+            serde_yaml_ng::from_slice(&request.body).map_err(|e| unrecognized(e.to_string()))?
+        }
+        _ => {
+            return Err(ApiError::unsupported_media_type(
+                "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf",
+            ));
+        }
+    };
+    if !value.is_object() {
+        return Err(unrecognized("the body is not a JSON object".into()));
+    }
+    Ok(value)
+}
+
+/// Checks `kind` and `apiVersion` of a body against the resource and fills them in.
+pub fn check_type(object: &mut Value, resource: &ResourceInfo) -> Result<(), ApiError> {
+    let kind = object.get("kind").and_then(Value::as_str).unwrap_or("").to_owned();
+    let api_version = object
+        .get("apiVersion")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_owned();
+    let shown_version = if api_version.is_empty() {
+        resource.api_version()
+    } else {
+        api_version.clone()
+    };
+    if !kind.is_empty() && kind != resource.kind {
+        let internal = if resource.group.is_empty() { "core" } else { &resource.group };
+        return Err(ApiError::bad_request(format!(
+            "{kind} in version \"{}\" cannot be handled as a {}: converting ({}.{kind}) to ({internal}.{}): unknown conversion",
+            shown_version.rsplit('/').next().unwrap_or(""),
+            resource.kind,
+            shown_version.rsplit('/').next().unwrap_or(""),
+            resource.kind
+        )));
+    }
+    if !api_version.is_empty() && api_version != resource.api_version() {
+        let version = api_version.rsplit('/').next().unwrap_or("");
+        return Err(ApiError::bad_request(format!(
+            "{} in version \"{version}\" cannot be handled as a {}: no kind \"{}\" is registered for version \"{api_version}\" in scheme \"k8s.io/kubernetes/pkg/api/legacyscheme/scheme.go:30\"",
+            resource.kind, resource.kind, resource.kind
+        )));
+    }
+    let Some(map) = object.as_object_mut() else {
+        return Ok(());
+    };
+    let mut fresh = serde_json::Map::new();
+    fresh.insert("kind".into(), Value::String(resource.kind.clone()));
+    fresh.insert("apiVersion".into(), Value::String(resource.api_version()));
+    for (k, v) in std::mem::take(map) {
+        if k != "kind" && k != "apiVersion" {
+            fresh.insert(k, v);
+        }
+    }
+    *map = fresh;
+    Ok(())
+}
+
+/// Sets the namespace of the path into the object (`400` when the body names another).
+pub fn check_namespace(object: &mut Value, target: &Target) -> Result<(), ApiError> {
+    let Some(namespace) = &target.namespace else {
+        return Ok(());
+    };
+    let given = meta::namespace(object);
+    if !given.is_empty() && given != namespace {
+        return Err(ApiError::bad_request(
+            "the namespace of the provided object does not match the namespace sent on the request",
+        ));
+    }
+    if let Some(metadata) = meta::metadata_mut(object) {
+        metadata.insert("namespace".into(), Value::String(namespace.clone()));
+    }
+    Ok(())
+}
+
+/// The CRD object that serves a custom resource, if it is being deleted.
+fn terminating_crd(state: &State, resource: &ResourceInfo) -> bool {
+    let table = table_name(resource);
+    state
+        .table(CRDS)
+        .map(|t| {
+            t.scan(None, None, None)
+                .any(|(_, crd)| crd_table(crd).as_ref() == Some(&table) && crd::is_terminating(crd))
+        })
+        .unwrap_or(false)
+}
+
+/// POST to a collection.
+pub fn create(app: &Arc<App>, request: &Request, target: &Target) -> Result<Outcome, ApiError> {
+    let resource = &target.resource;
+    let options = write_options(request, "CreateOptions")?;
+    let mut object = decode_body(request, resource)?;
+    check_type(&mut object, resource)?;
+    check_namespace(&mut object, target)?;
+    if !meta::resource_version(&object).is_empty() {
+        return Err(ApiError::internal(
+            "resourceVersion should not be set on objects to be created",
+        ));
+    }
+    glue::validate_meta(&resource.kind, &resource.group, &object)?;
+    defaults::apply(resource, &mut object);
+    let now = meta::now();
+    let created = app.store.write(|state| {
+        if resource.custom && terminating_crd(state, resource) {
+            return Err(ApiError::new(
+                405,
+                "MethodNotAllowed",
+                "create not allowed while custom resource definition is terminating",
+            )
+            .with_details(Details {
+                group: Some(resource.group.clone()),
+                kind: Some(resource.plural.clone()),
+                ..Details::default()
+            }));
+        }
+        let is_crd = table_name(resource).as_ref() == CRDS;
+        if is_crd {
+            if let Some(map) = object.as_object_mut() {
+                map.insert("status".into(), crd::initial_status(&object_clone(map)));
+            }
+        }
+        let created = objects::create(state, resource, object, options.dry_run, &now)?;
+        if options.dry_run {
+            return Ok(created);
+        }
+        after_create(app, state, resource, &created, &now);
+        Ok(created)
+    })?;
+    Ok(reply(201, output(resource, &created)))
+}
+
+fn object_clone(map: &serde_json::Map<String, Value>) -> Value {
+    Value::Object(map.clone())
+}
+
+/// What the control plane does right after some creations: a namespace gets the
+/// `kube-root-ca.crt` ConfigMap, a CRD gets established.
+fn after_create(app: &App, state: &mut State, resource: &ResourceInfo, created: &Value, now: &str) {
+    let table = table_name(resource);
+    if &*table == objects::NAMESPACES {
+        defaults::root_ca_configmap(state, meta::name(created), &app.ca_pem, now);
+    }
+    if &*table == CRDS {
+        let mut established = created.clone();
+        let status = crd::established_status(created, now);
+        if let Some(map) = established.as_object_mut() {
+            map.insert("status".into(), status);
+        }
+        state.put(&table, (String::new(), meta::name(created).to_owned()), established);
+    }
+}
+
+/// PUT of an object or its status.
+pub fn update(app: &Arc<App>, request: &Request, target: &Target) -> Result<Outcome, ApiError> {
+    let resource = &target.resource;
+    let options = write_options(request, "UpdateOptions")?;
+    let mut object = decode_body(request, resource)?;
+    check_type(&mut object, resource)?;
+    check_namespace(&mut object, target)?;
+    let url_name = target.name.clone().unwrap_or_default();
+    let body_name = meta::name(&object).to_owned();
+    if body_name != url_name {
+        return Err(ApiError::bad_request(format!(
+            "the name of the object ({body_name}) does not match the name on the URL ({url_name})"
+        )));
+    }
+    defaults::apply(resource, &mut object);
+    let part = part_of(target);
+    let key = key_of(target);
+    let updated = app.store.write(|state| {
+        objects::update(state, resource, &key, part, options.dry_run, |_| Ok(object))
+    })?;
+    Ok(reply(200, output(resource, updated.object())))
+}
+
+fn part_of(target: &Target) -> Part {
+    match target.subresource.as_deref() {
+        Some("status") => Part::Status,
+        _ => Part::Main,
+    }
+}
+
+/// The patch types.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PatchType {
+    /// `application/merge-patch+json`.
+    Merge,
+    /// `application/json-patch+json`.
+    Json,
+    /// `application/strategic-merge-patch+json`.
+    Strategic,
+    /// `application/apply-patch+yaml` (server-side apply).
+    Apply,
+}
+
+/// The patch type of a request (`415` for anything else).
+pub fn patch_type(request: &Request, resource: &ResourceInfo) -> Result<PatchType, ApiError> {
+    let content_type = request.header("content-type").unwrap_or("");
+    let media = content_type.split(';').next().unwrap_or("").trim();
+    let kind = match media {
+        "application/merge-patch+json" => PatchType::Merge,
+        "application/json-patch+json" => PatchType::Json,
+        "application/strategic-merge-patch+json" if !resource.custom => PatchType::Strategic,
+        "application/strategic-merge-patch+json" => {
+            return Err(ApiError::unsupported_media_type(
+                "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml",
+            ));
+        }
+        "application/apply-patch+yaml" | "application/apply-patch+json" => PatchType::Apply,
+        _ => {
+            return Err(ApiError::unsupported_media_type("415: Unsupported Media Type")
+                .with_details(Details::default()));
+        }
+    };
+    Ok(kind)
+}
+
+/// Parses a patch body.
+pub fn patch_body(request: &Request, kind: PatchType) -> Result<Value, ApiError> {
+    let parsed = if kind == PatchType::Apply {
+        serde_yaml_ng::from_slice::<Value>(&request.body).map_err(|e| e.to_string())
+    } else {
+        serde_json::from_slice::<Value>(&request.body).map_err(|e| e.to_string())
+    };
+    parsed.map_err(|e| ApiError::bad_request(format!("error decoding patch: {e}")))
+}
+
+/// Applies a patch to an object.
+pub fn apply_patch(kind: PatchType, current: &Value, patch: &Value) -> Result<Value, ApiError> {
+    match kind {
+        PatchType::Merge | PatchType::Strategic | PatchType::Apply => {
+            Ok(glue::merge_patch(current, patch))
+        }
+        PatchType::Json => glue::json_patch(current, patch),
+    }
+}
+
+/// PATCH of an object or its status.
+pub fn patch(app: &Arc<App>, request: &Request, target: &Target) -> Result<Outcome, ApiError> {
+    let resource = &target.resource;
+    let kind = patch_type(request, resource)?;
+    let options = write_options(request, "PatchOptions")?;
+    if kind == PatchType::Apply && !options.manager_given {
+        return Err(ApiError::invalid_options(
+            "PatchOptions",
+            vec![cause(
+                "FieldValueRequired",
+                "Required value: is required for apply patch",
+                "fieldManager",
+            )],
+        ));
+    }
+    let body = patch_body(request, kind)?;
+    let key = key_of(target);
+    let url_name = key.1.clone();
+    let part = part_of(target);
+    let exists = app.store.read().get(&table_name(resource), &key).is_some();
+    if kind == PatchType::Apply && !exists && part == Part::Main {
+        let mut object = body;
+        check_type(&mut object, resource)?;
+        check_namespace(&mut object, target)?;
+        if meta::name(&object) != url_name {
+            return Err(ApiError::bad_request(format!(
+                "the name of the object ({}) does not match the name on the URL ({url_name})",
+                meta::name(&object)
+            )));
+        }
+        defaults::apply(resource, &mut object);
+        let now = meta::now();
+        let created = app.store.write(|state| {
+            let created = objects::create(state, resource, object, options.dry_run, &now)?;
+            if !options.dry_run {
+                after_create(app, state, resource, &created, &now);
+            }
+            Ok::<_, ApiError>(created)
+        })?;
+        return Ok(reply(201, output(resource, &created)));
+    }
+    let updated: Updated = app.store.write(|state| {
+        objects::update(state, resource, &key, part, options.dry_run, |current| {
+            let mut next = apply_patch(kind, current, &body)?;
+            let name = meta::name(&next).to_owned();
+            if name != url_name {
+                return Err(ApiError::bad_request(format!(
+                    "the name of the object ({name}) does not match the name on the URL ({url_name})"
+                )));
+            }
+            check_type(&mut next, resource)?;
+            defaults::apply(resource, &mut next);
+            Ok(next)
+        })
+    })?;
+    Ok(reply(200, output(resource, updated.object())))
+}
+
+/// The group-resource of a target for messages.
+pub fn gr(target: &Target) -> GroupResource {
+    group_resource(&target.resource)
+}
