@@ -16,5 +16,8 @@ pub mod selectors;
 pub mod server;
 pub mod storage;
 pub mod table;
+pub mod testserver;
 pub mod tls;
 pub mod validation;
+
+pub use testserver::{Builder, Error, TestServer};

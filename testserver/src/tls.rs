@@ -94,19 +94,18 @@ impl Pki {
         self.ca.der().to_vec()
     }
 
-    /// A client certificate for `user` in `groups`, signed by the CA.
+    /// A client certificate for `user` in `group` (the subject's organization),
+    /// signed by the CA. (rcgen writes one organization per subject, so one group.)
     pub fn client_certificate(
         &self,
         user: &str,
-        groups: &[&str],
+        group: Option<&str>,
     ) -> Result<ClientCertificate, TlsError> {
         let key = KeyPair::generate()?;
         let mut params = CertificateParams::new(Vec::<String>::new())?;
         params.distinguished_name.push(DnType::CommonName, user);
-        for group in groups {
-            params
-                .distinguished_name
-                .push(DnType::OrganizationName, *group);
+        if let Some(group) = group {
+            params.distinguished_name.push(DnType::OrganizationName, group);
         }
         params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
         let cert = params.signed_by(&key, &self.ca, &self.ca_key)?;
@@ -209,13 +208,13 @@ mod tests {
     fn client_certificates_carry_user_and_groups() {
         let pki = Pki::generate().unwrap();
         let client = pki
-            .client_certificate("carol", &["system:masters", "team"])
+            .client_certificate("carol", Some("system:masters"))
             .unwrap();
         use rustls::pki_types::pem::PemObject;
         let der = CertificateDer::from_pem_slice(client.cert_pem.as_bytes()).unwrap();
         let (cn, orgs) = subject_of(&der).unwrap();
         assert_eq!(cn, "carol");
-        assert_eq!(orgs, ["system:masters", "team"]);
+        assert_eq!(orgs, ["system:masters"]);
         pki.server_config().unwrap();
     }
 }
