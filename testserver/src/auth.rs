@@ -82,7 +82,9 @@ impl std::fmt::Debug for Authenticator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // Tokens are secrets: only the users show.
         let users: Vec<&str> = self.tokens.values().map(|u| u.name.as_str()).collect();
-        f.debug_struct("Authenticator").field("users", &users).finish()
+        f.debug_struct("Authenticator")
+            .field("users", &users)
+            .finish()
     }
 }
 
@@ -136,7 +138,10 @@ impl Authenticator {
                 .collect();
             let access = Access::from_groups(&groups);
             let group_refs: Vec<&str> = groups.iter().map(String::as_str).collect();
-            self.add_token(fields[0], User::new(fields[1], fields[2], &group_refs, access));
+            self.add_token(
+                fields[0],
+                User::new(fields[1], fields[2], &group_refs, access),
+            );
         }
         Ok(())
     }
@@ -289,8 +294,14 @@ mod tests {
 
     fn auth() -> Authenticator {
         let mut auth = Authenticator::default();
-        auth.add_token("admin-token", User::new("admin", "1000", &[MASTERS], Access::Admin));
-        auth.add_token("alice-token", User::new("alice", "1001", &["developers"], Access::None));
+        auth.add_token(
+            "admin-token",
+            User::new("admin", "1000", &[MASTERS], Access::Admin),
+        );
+        auth.add_token(
+            "alice-token",
+            User::new("alice", "1001", &["developers"], Access::None),
+        );
         auth
     }
 
@@ -344,7 +355,8 @@ mod tests {
             "deployments.apps \"x\" is forbidden: User \"alice\" cannot get resource \"deployments/scale\" in API group \"apps\" in the namespace \"default\""
         );
         let mut file = Authenticator::default();
-        file.load_token_file("t1,bob,7,\"testserver:read-only,x\"\n").unwrap();
+        file.load_token_file("t1,bob,7,\"testserver:read-only,x\"\n")
+            .unwrap();
         let bob = file
             .authenticate(&Credentials {
                 authorization: Some("Bearer t1"),

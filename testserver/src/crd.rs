@@ -89,8 +89,7 @@ pub fn resources_of(crd: &Value) -> Vec<Arc<ResourceInfo>> {
                                 .get("description")
                                 .and_then(Value::as_str)
                                 .map(str::to_owned),
-                            priority: c.get("priority").and_then(Value::as_i64).unwrap_or(0)
-                                as i32,
+                            priority: c.get("priority").and_then(Value::as_i64).unwrap_or(0) as i32,
                             json_path: text(c, "/jsonPath"),
                         })
                         .collect()
@@ -158,7 +157,10 @@ pub fn initial_status(crd: &Value) -> Value {
 
 /// The status the CRD controllers write right after: names accepted, established.
 pub fn established_status(crd: &Value, now: &str) -> Value {
-    let names = crd.pointer("/spec/names").cloned().unwrap_or_else(|| json!({}));
+    let names = crd
+        .pointer("/spec/names")
+        .cloned()
+        .unwrap_or_else(|| json!({}));
     let mut accepted = serde_json::Map::new();
     accepted.insert("plural".into(), json!(text(crd, "/spec/names/plural")));
     let mut singular = text(crd, "/spec/names/singular");

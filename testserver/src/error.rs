@@ -122,7 +122,7 @@ pub struct ApiError {
     /// `message`.
     pub message: String,
     /// `details`; `None` omits the field, `Some(default)` writes `{}`.
-    pub details: Option<Details>,
+    pub details: Option<Box<Details>>,
     /// `Retry-After` header.
     pub retry_after: Option<u32>,
     /// Answer with the plain-text `404 page not found` of Go's mux instead of a `Status`.
@@ -144,7 +144,7 @@ impl ApiError {
 
     /// Sets `details`.
     pub fn with_details(mut self, details: Details) -> ApiError {
-        self.details = Some(details);
+        self.details = Some(Box::new(details));
         self
     }
 
@@ -413,7 +413,11 @@ mod tests {
         );
         let one = ApiError::invalid_options(
             "ListOptions",
-            vec![cause("FieldValueForbidden", "Forbidden: no", "resourceVersionMatch")],
+            vec![cause(
+                "FieldValueForbidden",
+                "Forbidden: no",
+                "resourceVersionMatch",
+            )],
         );
         assert_eq!(
             one.message,

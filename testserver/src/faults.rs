@@ -70,13 +70,23 @@ fn failure(status: u16, retry_after: Option<u32>) -> ApiError {
             retry_after.unwrap_or(1),
         ),
         503 => {
-            let mut error = ApiError::service_unavailable("the server is currently unable to handle the request");
+            let mut error = ApiError::service_unavailable(
+                "the server is currently unable to handle the request",
+            );
             error.retry_after = Some(retry_after.unwrap_or(1));
             error
         }
-        504 => ApiError::new(504, "Timeout", "the server was unable to return a response in the time allotted, but may still be processing the request"),
+        504 => ApiError::new(
+            504,
+            "Timeout",
+            "the server was unable to return a response in the time allotted, but may still be processing the request",
+        ),
         code => {
-            let mut error = ApiError::new(code, "InternalError", "an error on the server (\"injected fault\") has prevented the request from succeeding");
+            let mut error = ApiError::new(
+                code,
+                "InternalError",
+                "an error on the server (\"injected fault\") has prevented the request from succeeding",
+            );
             error.retry_after = retry_after;
             error
         }

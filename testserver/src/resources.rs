@@ -112,11 +112,14 @@ impl Lookup for [Arc<ResourceInfo>] {
     }
 
     fn has_version(&self, group: &str, version: &str) -> bool {
-        self.iter().any(|r| r.group == group && r.version == version)
+        self.iter()
+            .any(|r| r.group == group && r.version == version)
     }
 
     fn storage_version(&self, group: &str, plural: &str) -> Option<Arc<ResourceInfo>> {
-        let mut candidates = self.iter().filter(|r| r.group == group && r.plural == plural);
+        let mut candidates = self
+            .iter()
+            .filter(|r| r.group == group && r.plural == plural);
         let first = candidates.next()?.clone();
         Some(
             std::iter::once(first.clone())

@@ -33,7 +33,9 @@ impl Schemas {
 
     /// Every definition, sorted by name.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
-        self.by_name.iter().map(|(name, schema)| (name.as_str(), schema))
+        self.by_name
+            .iter()
+            .map(|(name, schema)| (name.as_str(), schema))
     }
 
     /// A navigable view of `schema`, resolving its `$ref`s against these schemas.
@@ -213,7 +215,9 @@ impl<'a> SchemaRef<'a> {
 
     /// Whether a map is replaced as a whole (`x-kubernetes-map-type: atomic`).
     pub fn is_atomic_map(&self) -> bool {
-        self.keyword("x-kubernetes-map-type").and_then(Value::as_str) == Some("atomic")
+        self.keyword("x-kubernetes-map-type")
+            .and_then(Value::as_str)
+            == Some("atomic")
     }
 
     fn flag(&self, name: &str) -> bool {
@@ -226,7 +230,11 @@ fn resolve<'a>(schemas: &'a Schemas, mut node: &'a Value) -> &'a Value {
     // A reference chain longer than the number of schemas is a cycle.
     for _ in 0..=schemas.by_name.len() {
         let reference = node.get("$ref").and_then(Value::as_str).or_else(|| {
-            match node.get("allOf").and_then(Value::as_array).map(Vec::as_slice) {
+            match node
+                .get("allOf")
+                .and_then(Value::as_array)
+                .map(Vec::as_slice)
+            {
                 Some([only]) => only.get("$ref").and_then(Value::as_str),
                 _ => None,
             }
@@ -276,7 +284,10 @@ mod tests {
         assert_eq!(containers.list_kind(), ListKind::Map(vec!["name".into()]));
         let item = containers.items().unwrap();
         assert_eq!(item.required().collect::<Vec<_>>(), ["name"]);
-        assert_eq!(spec.property("finalizers").unwrap().list_kind(), ListKind::Set);
+        assert_eq!(
+            spec.property("finalizers").unwrap().list_kind(),
+            ListKind::Set
+        );
         let labels = spec.property("labels").unwrap();
         assert_eq!(labels.property("any").unwrap().type_name(), Some("string"));
         assert!(spec.property("missing").is_none());

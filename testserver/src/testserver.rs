@@ -146,7 +146,12 @@ impl Builder {
         );
         auth.add_token(
             &read_only_token,
-            User::new("viewer", "1001", &[crate::auth::READ_ONLY_GROUP], Access::ReadOnly),
+            User::new(
+                "viewer",
+                "1001",
+                &[crate::auth::READ_ONLY_GROUP],
+                Access::ReadOnly,
+            ),
         );
         for (token, user) in &self.tokens {
             auth.add_token(token, user.clone());
@@ -167,7 +172,9 @@ impl Builder {
         let listener = TcpListener::bind(self.listen)
             .await
             .map_err(io("binding the listen address"))?;
-        let address = listener.local_addr().map_err(io("reading the bound address"))?;
+        let address = listener
+            .local_addr()
+            .map_err(io("reading the bound address"))?;
         let (scheme, tls) = if self.plain_http {
             ("http", None)
         } else {

@@ -65,12 +65,16 @@ impl Pki {
         let ca = ca_params.self_signed(&ca_key)?;
         let server_key = KeyPair::generate()?;
         let mut server_params = CertificateParams::new(vec!["localhost".to_owned()])?;
-        server_params.subject_alt_names.push(SanType::IpAddress(
-            std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
-        ));
-        server_params.subject_alt_names.push(SanType::IpAddress(
-            std::net::IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
-        ));
+        server_params
+            .subject_alt_names
+            .push(SanType::IpAddress(std::net::IpAddr::V4(
+                std::net::Ipv4Addr::LOCALHOST,
+            )));
+        server_params
+            .subject_alt_names
+            .push(SanType::IpAddress(std::net::IpAddr::V6(
+                std::net::Ipv6Addr::LOCALHOST,
+            )));
         server_params
             .distinguished_name
             .push(DnType::CommonName, "kube-apiserver");
@@ -105,7 +109,9 @@ impl Pki {
         let mut params = CertificateParams::new(Vec::<String>::new())?;
         params.distinguished_name.push(DnType::CommonName, user);
         if let Some(group) = group {
-            params.distinguished_name.push(DnType::OrganizationName, group);
+            params
+                .distinguished_name
+                .push(DnType::OrganizationName, group);
         }
         params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
         let cert = params.signed_by(&key, &self.ca, &self.ca_key)?;
@@ -128,10 +134,12 @@ impl Pki {
             .map_err(|e| TlsError::Config(rustls::Error::General(e.to_string())))?;
         let mut roots = rustls::RootCertStore::empty();
         roots.add(CertificateDer::from(self.ca_der()))?;
-        let verifier =
-            rustls::server::WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone())
-                .allow_unauthenticated()
-                .build()?;
+        let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
+            Arc::new(roots),
+            provider.clone(),
+        )
+        .allow_unauthenticated()
+        .build()?;
         let config = rustls::ServerConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()?
             .with_client_cert_verifier(verifier)

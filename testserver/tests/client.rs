@@ -48,14 +48,27 @@ async fn crud_list_and_errors_through_the_client() {
         .create(&PostParams::default(), &configmap("a", json!({})))
         .await
         .unwrap_err();
-    assert!(duplicate.to_string().contains("already exists"), "{duplicate}");
+    assert!(
+        duplicate.to_string().contains("already exists"),
+        "{duplicate}"
+    );
 
     let patched = api
-        .patch("a", &PatchParams::default(), &Patch::Merge(json!({"data": {"k": "2"}})))
+        .patch(
+            "a",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"data": {"k": "2"}})),
+        )
         .await
         .unwrap();
     assert_eq!(patched.data["data"]["k"], "2");
-    let patched_rv: u64 = patched.metadata.resource_version.clone().unwrap().parse().unwrap();
+    let patched_rv: u64 = patched
+        .metadata
+        .resource_version
+        .clone()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!(patched_rv > rv);
 
     for name in ["b", "c"] {
@@ -140,10 +153,17 @@ async fn read_only_tokens_cannot_write_and_faults_fail_requests() {
 
     let mut config = server.config();
     config.retry.max_retries = 0;
-    let admin = DynamicApi::namespaced(kubegen::Client::new(config).unwrap(), "default", &configmaps());
+    let admin = DynamicApi::namespaced(
+        kubegen::Client::new(config).unwrap(),
+        "default",
+        &configmaps(),
+    );
     server.fail_next(1, 503, Some(1));
     let failed = admin.get("kube-root-ca.crt").await.unwrap_err();
-    assert!(failed.to_string().contains("503") || failed.to_string().contains("unable"), "{failed}");
+    assert!(
+        failed.to_string().contains("503") || failed.to_string().contains("unable"),
+        "{failed}"
+    );
     admin.get("kube-root-ca.crt").await.unwrap();
 }
 

@@ -72,7 +72,10 @@ pub fn apply(resource: &ResourceInfo, value: &mut Value) {
     }
 }
 
-fn object_field<'a>(map: &'a mut Map<String, Value>, key: &str) -> Option<&'a mut Map<String, Value>> {
+fn object_field<'a>(
+    map: &'a mut Map<String, Value>,
+    key: &str,
+) -> Option<&'a mut Map<String, Value>> {
     map.get_mut(key).and_then(Value::as_object_mut)
 }
 
@@ -104,9 +107,7 @@ fn template(spec: &mut Map<String, Value>) {
     };
     if let Some(metadata) = object(template, "metadata") {
         default(metadata, "creationTimestamp", Value::Null);
-        metadata
-            .entry("creationTimestamp")
-            .or_insert(Value::Null);
+        metadata.entry("creationTimestamp").or_insert(Value::Null);
     }
     if let Some(pod) = object_field(template, "spec") {
         pod_spec(pod);
@@ -118,15 +119,20 @@ fn pod_spec(spec: &mut Map<String, Value>) {
         if let Some(containers) = spec.get_mut(list).and_then(Value::as_array_mut) {
             for container in containers.iter_mut().filter_map(Value::as_object_mut) {
                 default(container, "resources", json!({}));
-                default(container, "terminationMessagePath", json!("/dev/termination-log"));
+                default(
+                    container,
+                    "terminationMessagePath",
+                    json!("/dev/termination-log"),
+                );
                 default(container, "terminationMessagePolicy", json!("File"));
                 let image = container.get("image").and_then(Value::as_str).unwrap_or("");
                 let tag = image.rsplit('/').next().unwrap_or("");
-                let policy = if image.contains('@') || (tag.contains(':') && !tag.ends_with(":latest")) {
-                    "IfNotPresent"
-                } else {
-                    "Always"
-                };
+                let policy =
+                    if image.contains('@') || (tag.contains(':') && !tag.ends_with(":latest")) {
+                        "IfNotPresent"
+                    } else {
+                        "Always"
+                    };
                 default(container, "imagePullPolicy", json!(policy));
                 if let Some(ports) = container.get_mut("ports").and_then(Value::as_array_mut) {
                     for port in ports.iter_mut().filter_map(Value::as_object_mut) {
@@ -163,7 +169,11 @@ pub fn root_ca_configmap(state: &mut State, namespace: &str, ca_pem: &str, now: 
         },
         "data": {"ca.crt": ca_pem}
     });
-    state.put(&table, (namespace.to_owned(), "kube-root-ca.crt".to_owned()), object);
+    state.put(
+        &table,
+        (namespace.to_owned(), "kube-root-ca.crt".to_owned()),
+        object,
+    );
 }
 
 #[cfg(test)]
@@ -184,11 +194,17 @@ mod tests {
                 "spec": {"containers": [{"name": "app", "image": "nginx:1.27"}]}}}});
         apply(deployments, &mut object);
         assert_eq!(object["spec"]["replicas"], 1);
-        assert_eq!(object["spec"]["strategy"]["rollingUpdate"]["maxSurge"], "25%");
+        assert_eq!(
+            object["spec"]["strategy"]["rollingUpdate"]["maxSurge"],
+            "25%"
+        );
         assert!(object["spec"]["template"]["metadata"]["creationTimestamp"].is_null());
         let container = &object["spec"]["template"]["spec"]["containers"][0];
         assert_eq!(container["imagePullPolicy"], "IfNotPresent");
-        assert_eq!(object["spec"]["template"]["spec"]["schedulerName"], "default-scheduler");
+        assert_eq!(
+            object["spec"]["template"]["spec"]["schedulerName"],
+            "default-scheduler"
+        );
         assert_eq!(object["status"], json!({}));
     }
 }

@@ -53,7 +53,9 @@ impl Selectors {
                 other => other.to_string(),
             })
         };
-        self.labels.iter().all(|t| check(t, &|k| label(k).map(str::to_owned)))
+        self.labels
+            .iter()
+            .all(|t| check(t, &|k| label(k).map(str::to_owned)))
             && self.fields.iter().all(|t| check(t, &field))
     }
 
@@ -161,9 +163,8 @@ pub fn merge_patch(original: &Value, patch: &Value) -> Value {
 
 /// RFC 6902 JSON patch; a failing operation is the real server's generic `422`.
 pub fn json_patch(original: &Value, patch: &Value) -> Result<Value, ApiError> {
-    let operations: json_patch::Patch = serde_json::from_value(patch.clone()).map_err(|e| {
-        ApiError::bad_request(format!("error decoding patch: {e}"))
-    })?;
+    let operations: json_patch::Patch = serde_json::from_value(patch.clone())
+        .map_err(|e| ApiError::bad_request(format!("error decoding patch: {e}")))?;
     let mut result = original.clone();
     json_patch::patch(&mut result, &operations).map_err(|_| {
         ApiError::new(
@@ -206,17 +207,17 @@ mod tests {
     #[test]
     fn selectors_and_merge_patch() {
         let object = json!({"metadata": {"name": "a", "labels": {"env": "prod", "tier": "web"}}});
-        let matches = |l: &str, f: &str| {
-            Selectors::parse(Some(l), Some(f))
-                .unwrap()
-                .matches(&object)
-        };
+        let matches =
+            |l: &str, f: &str| Selectors::parse(Some(l), Some(f)).unwrap().matches(&object);
         assert!(matches("env=prod,tier in (web, db)", "metadata.name=a"));
         assert!(!matches("env!=prod", ""));
         assert!(matches("!missing,env", "metadata.name!=b"));
         assert!(!matches("tier notin (web)", ""));
         assert_eq!(
-            merge_patch(&json!({"a": 1, "b": {"c": 2}}), &json!({"a": null, "b": {"d": 3}})),
+            merge_patch(
+                &json!({"a": 1, "b": {"c": 2}}),
+                &json!({"a": null, "b": {"d": 3}})
+            ),
             json!({"b": {"c": 2, "d": 3}})
         );
     }

@@ -67,8 +67,14 @@ impl WatchStream {
         let body = BodyExt::boxed(StreamBody::new(lines));
         let mut response = hyper::Response::new(body);
         let headers = response.headers_mut();
-        headers.insert("content-type", http::HeaderValue::from_static("application/json"));
-        headers.insert("cache-control", http::HeaderValue::from_static("no-cache, private"));
+        headers.insert(
+            "content-type",
+            http::HeaderValue::from_static("application/json"),
+        );
+        headers.insert(
+            "cache-control",
+            http::HeaderValue::from_static("no-cache, private"),
+        );
         response
     }
 }
@@ -154,7 +160,11 @@ pub async fn handle(
     let resources = app.resources.all(&app.store.read());
     let target = routes::resolve(&resources, &raw)?;
     let encoding = negotiate(request)?;
-    let mut outcome = match (request.method.as_str(), &target.name, target.subresource.as_deref()) {
+    let mut outcome = match (
+        request.method.as_str(),
+        &target.name,
+        target.subresource.as_deref(),
+    ) {
         ("GET", None, _) if verb == "watch" => read::watch(app, request, &target).await?,
         ("GET", Some(_), None) if target.watch => read::watch(app, request, &target).await?,
         ("GET", None, _) => read::list(app, request, &target).await?,
@@ -172,7 +182,9 @@ pub async fn handle(
     if let Outcome::Reply(reply, chosen) = &mut outcome {
         *chosen = encoding;
         if let Some(warning) = &target.resource.deprecation_warning {
-            reply.headers.push(("Warning".into(), format!("299 - \"{warning}\"")));
+            reply
+                .headers
+                .push(("Warning".into(), format!("299 - \"{warning}\"")));
         } else if target.resource.deprecated {
             let message = format!(
                 "299 - \"{} is deprecated\"",

@@ -51,7 +51,10 @@ pub fn list_options(request: &Request, selectors: &Selectors, watch: bool) -> Li
 
 /// The selectors of a request.
 pub fn selectors(request: &Request) -> Result<Selectors, ApiError> {
-    Selectors::parse(request.param("labelSelector"), request.param("fieldSelector"))
+    Selectors::parse(
+        request.param("labelSelector"),
+        request.param("fieldSelector"),
+    )
 }
 
 /// GET of a collection.
@@ -105,7 +108,11 @@ pub async fn list(app: &Arc<App>, request: &Request, target: &Target) -> Result<
 }
 
 /// A watch (`?watch=1` on a collection, or the `/watch/` paths).
-pub async fn watch(app: &Arc<App>, request: &Request, target: &Target) -> Result<Outcome, ApiError> {
+pub async fn watch(
+    app: &Arc<App>,
+    request: &Request,
+    target: &Target,
+) -> Result<Outcome, ApiError> {
     let selectors = selectors(request)?;
     let options = list_options(request, &selectors, true);
     list::validate(&options)?;

@@ -60,7 +60,11 @@ pub fn delete_options(request: &Request) -> Result<DeleteOptions, ApiError> {
         .and_then(Value::as_array)
         .is_some_and(|a| !a.is_empty())
         || !request.params("dryRun").is_empty();
-    let text = |pointer: &str| body.pointer(pointer).and_then(Value::as_str).map(str::to_owned);
+    let text = |pointer: &str| {
+        body.pointer(pointer)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
     Ok(DeleteOptions {
         propagation,
         uid: text("/preconditions/uid"),
@@ -72,7 +76,8 @@ pub fn delete_options(request: &Request) -> Result<DeleteOptions, ApiError> {
 /// Whether a DELETE that removes the object at once answers with the object
 /// (graceful-deletion kinds) instead of a `Status`.
 fn returns_object(resource: &ResourceInfo) -> bool {
-    resource.group.is_empty() && matches!(resource.plural.as_str(), "pods" | "services" | "namespaces")
+    resource.group.is_empty()
+        && matches!(resource.plural.as_str(), "pods" | "services" | "namespaces")
 }
 
 /// DELETE of one object.

@@ -12,8 +12,8 @@ use crate::registry::ResourceInfo;
 use crate::server::App;
 use crate::server::http::Request;
 use crate::server::routes::Target;
-use crate::storage::objects::{self, Part, group_resource, table_name};
 use crate::storage::meta;
+use crate::storage::objects::{self, Part, group_resource, table_name};
 
 fn pointer(path: &str) -> String {
     format!("/{}", path.trim_start_matches('.').replace('.', "/"))
@@ -49,7 +49,13 @@ pub fn to_scale(resource: &ResourceInfo, object: &Value) -> Value {
             .unwrap_or_default(),
     };
     let mut metadata = serde_json::Map::new();
-    for field in ["name", "namespace", "uid", "resourceVersion", "creationTimestamp"] {
+    for field in [
+        "name",
+        "namespace",
+        "uid",
+        "resourceVersion",
+        "creationTimestamp",
+    ] {
         if let Some(value) = object.pointer(&format!("/metadata/{field}")) {
             metadata.insert(field.into(), value.clone());
         }
@@ -69,9 +75,7 @@ pub async fn get(app: &Arc<App>, _request: &Request, target: &Target) -> Result<
         .store
         .read()
         .get(&table_name(&target.resource), &key_of(target))
-        .ok_or_else(|| {
-            ApiError::not_found(&group_resource(&target.resource), &key_of(target).1)
-        })?;
+        .ok_or_else(|| ApiError::not_found(&group_resource(&target.resource), &key_of(target).1))?;
     Ok(reply(200, to_scale(&target.resource, &object)))
 }
 
@@ -86,20 +90,24 @@ fn write_scale(
     let paths = resource.subresources.scale.clone().unwrap_or_default();
     let key = key_of(target);
     let updated = app.store.write(|state| {
-        objects::update(state, resource, &key, Part::All, options.dry_run, |current| {
-            let scale = make(&to_scale(resource, current))?;
-            let replicas = scale
-                .pointer("/spec/replicas")
-                .cloned()
-                .unwrap_or(json!(0));
-            let mut next = (**current).clone();
-            let rv = meta::resource_version(&scale).to_owned();
-            if let Some(metadata) = meta::metadata_mut(&mut next) {
-                metadata.insert("resourceVersion".into(), Value::String(rv));
-            }
-            set(&mut next, &pointer(&paths.spec_replicas_path), replicas);
-            Ok(next)
-        })
+        objects::update(
+            state,
+            resource,
+            &key,
+            Part::All,
+            options.dry_run,
+            |current| {
+                let scale = make(&to_scale(resource, current))?;
+                let replicas = scale.pointer("/spec/replicas").cloned().unwrap_or(json!(0));
+                let mut next = (**current).clone();
+                let rv = meta::resource_version(&scale).to_owned();
+                if let Some(metadata) = meta::metadata_mut(&mut next) {
+                    metadata.insert("resourceVersion".into(), Value::String(rv));
+                }
+                set(&mut next, &pointer(&paths.spec_replicas_path), replicas);
+                Ok(next)
+            },
+        )
     })?;
     Ok(reply(200, to_scale(resource, updated.object())))
 }
@@ -130,7 +138,11 @@ pub fn update(app: &Arc<App>, request: &Request, target: &Target) -> Result<Outc
 pub fn patch(app: &Arc<App>, request: &Request, target: &Target) -> Result<Outcome, ApiError> {
     let kind = patch_type(request, &target.resource)?;
     let body = patch_body(request, kind)?;
-    let kind = if kind == PatchType::Json { kind } else { PatchType::Merge };
+    let kind = if kind == PatchType::Json {
+        kind
+    } else {
+        PatchType::Merge
+    };
     write_scale(app, request, target, |scale| {
         let mut next = apply_patch(kind, scale, &body)?;
         // A patch of the Scale does not carry a precondition unless it sets one.

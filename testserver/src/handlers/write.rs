@@ -86,8 +86,9 @@ pub fn decode_body(request: &Request, resource: &ResourceInfo) -> Result<Value, 
         ))
     };
     let value: Value = match media {
-        "application/json" | "" => serde_json::from_slice(&request.body)
-            .map_err(|e| unrecognized(e.to_string()))?,
+        "application/json" | "" => {
+            serde_json::from_slice(&request.body).map_err(|e| unrecognized(e.to_string()))?
+        }
         "application/yaml" | "application/apply-patch+yaml" => {
             serde_yaml_ng::from_slice(&request.body).map_err(|e| unrecognized(e.to_string()))?
         }
@@ -105,7 +106,11 @@ pub fn decode_body(request: &Request, resource: &ResourceInfo) -> Result<Value, 
 
 /// Checks `kind` and `apiVersion` of a body against the resource and fills them in.
 pub fn check_type(object: &mut Value, resource: &ResourceInfo) -> Result<(), ApiError> {
-    let kind = object.get("kind").and_then(Value::as_str).unwrap_or("").to_owned();
+    let kind = object
+        .get("kind")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_owned();
     let api_version = object
         .get("apiVersion")
         .and_then(Value::as_str)
@@ -117,7 +122,11 @@ pub fn check_type(object: &mut Value, resource: &ResourceInfo) -> Result<(), Api
         api_version.clone()
     };
     if !kind.is_empty() && kind != resource.kind {
-        let internal = if resource.group.is_empty() { "core" } else { &resource.group };
+        let internal = if resource.group.is_empty() {
+            "core"
+        } else {
+            &resource.group
+        };
         return Err(ApiError::bad_request(format!(
             "{kind} in version \"{}\" cannot be handled as a {}: converting ({}.{kind}) to ({internal}.{}): unknown conversion",
             shown_version.rsplit('/').next().unwrap_or(""),
@@ -238,7 +247,11 @@ fn after_create(app: &App, state: &mut State, resource: &ResourceInfo, created: 
         if let Some(map) = established.as_object_mut() {
             map.insert("status".into(), status);
         }
-        state.put(&table, (String::new(), meta::name(created).to_owned()), established);
+        state.put(
+            &table,
+            (String::new(), meta::name(created).to_owned()),
+            established,
+        );
     }
 }
 
@@ -300,8 +313,10 @@ pub fn patch_type(request: &Request, resource: &ResourceInfo) -> Result<PatchTyp
         }
         "application/apply-patch+yaml" | "application/apply-patch+json" => PatchType::Apply,
         _ => {
-            return Err(ApiError::unsupported_media_type("415: Unsupported Media Type")
-                .with_details(Details::default()));
+            return Err(
+                ApiError::unsupported_media_type("415: Unsupported Media Type")
+                    .with_details(Details::default()),
+            );
         }
     };
     Ok(kind)

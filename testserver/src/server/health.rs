@@ -87,6 +87,10 @@ mod tests {
         let verbose = answer("/livez", true).unwrap();
         assert!(verbose.starts_with("[+]ping ok\n[+]log ok\n[+]etcd ok\n"));
         assert!(verbose.ends_with("livez check passed\n"));
-        assert!(answer("/readyz", true).unwrap().contains("[+]shutdown ok\n"));
+        assert!(
+            answer("/readyz", true)
+                .unwrap()
+                .contains("[+]shutdown ok\n")
+        );
     }
 }

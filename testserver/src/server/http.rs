@@ -189,7 +189,10 @@ impl Reply {
             StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let headers = response.headers_mut();
         headers.insert("content-type", HeaderValue::from_static(content_type));
-        headers.insert("cache-control", HeaderValue::from_static("no-cache, private"));
+        headers.insert(
+            "cache-control",
+            HeaderValue::from_static("no-cache, private"),
+        );
         for (name, value) in self.headers {
             if let (Ok(name), Ok(value)) = (
                 http::header::HeaderName::from_bytes(name.as_bytes()),
@@ -254,7 +257,10 @@ mod tests {
     #[test]
     fn queries_are_decoded() {
         let query = parse_query("labelSelector=app%3Dweb%2Cenv+in+(a)&watch&x=%zz");
-        assert_eq!(query[0], ("labelSelector".into(), "app=web,env in (a)".into()));
+        assert_eq!(
+            query[0],
+            ("labelSelector".into(), "app=web,env in (a)".into())
+        );
         assert_eq!(query[1], ("watch".into(), String::new()));
         assert_eq!(query[2].1, "%zz");
     }

@@ -149,7 +149,12 @@ async fn dispatch(app: &Arc<App>, request: &Request) -> Result<handlers::Outcome
     if let Some(error) = app.faults.take_failure() {
         return Err(error);
     }
-    let json = |value| Ok(handlers::Outcome::Reply(Reply::object(200, value), Encoding::Json));
+    let json = |value| {
+        Ok(handlers::Outcome::Reply(
+            Reply::object(200, value),
+            Encoding::Json,
+        ))
+    };
     if auth::is_public_path(path) {
         if path == "/version" || path == "/version/" {
             return json(version_info());
@@ -204,7 +209,10 @@ fn faults_endpoint(
         _ => return Err(ApiError::page_not_found()),
     }
     Ok(handlers::Outcome::Reply(
-        Reply::object(200, json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success"})),
+        Reply::object(
+            200,
+            json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success"}),
+        ),
         Encoding::Json,
     ))
 }

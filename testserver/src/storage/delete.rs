@@ -87,11 +87,13 @@ pub fn delete(
         return Ok(Deleted::Pending(current));
     }
     if options.dry_run {
-        return Ok(if &*table == NAMESPACES || needs_finalizers(&current, options) {
-            Deleted::Pending(Arc::new(mark_deleting(&current, options, now, &table)))
-        } else {
-            Deleted::Gone(current)
-        });
+        return Ok(
+            if &*table == NAMESPACES || needs_finalizers(&current, options) {
+                Deleted::Pending(Arc::new(mark_deleting(&current, options, now, &table)))
+            } else {
+                Deleted::Gone(current)
+            },
+        );
     }
     Ok(delete_object(state, &table, key, options.propagation, now))
 }
@@ -173,7 +175,10 @@ fn mark(current: &Value, propagation: Option<Propagation>, now: &str, table: &st
     if table == NAMESPACES {
         if let Some(status) = next
             .as_object_mut()
-            .map(|o| o.entry("status").or_insert_with(|| Value::Object(Default::default())))
+            .map(|o| {
+                o.entry("status")
+                    .or_insert_with(|| Value::Object(Default::default()))
+            })
             .and_then(Value::as_object_mut)
         {
             status.insert("phase".into(), Value::String("Terminating".into()));
@@ -186,9 +191,9 @@ fn mark(current: &Value, propagation: Option<Propagation>, now: &str, table: &st
 /// where the real server serializes them.
 fn reorder_deletion_fields(metadata: &mut serde_json::Map<String, Value>) {
     let fields: Vec<(String, Value)> = std::mem::take(metadata).into_iter().collect();
-    let (deletion, rest): (Vec<_>, Vec<_>) = fields.into_iter().partition(|(k, _)| {
-        k == "deletionTimestamp" || k == "deletionGracePeriodSeconds"
-    });
+    let (deletion, rest): (Vec<_>, Vec<_>) = fields
+        .into_iter()
+        .partition(|(k, _)| k == "deletionTimestamp" || k == "deletionGracePeriodSeconds");
     let mut deletion = deletion;
     deletion.sort_by_key(|(k, _)| k != "deletionTimestamp");
     let at = rest
@@ -318,7 +323,13 @@ fn run_server_finalizers(state: &mut State, table: &Arc<str>, key: &Key, now: &s
     if finalizers.iter().any(|f| f == FOREGROUND) {
         let dependents = state.dependents_of(&uid);
         for (dep_table, dep_key) in &dependents {
-            delete_object(state, dep_table, dep_key, Some(Propagation::Foreground), now);
+            delete_object(
+                state,
+                dep_table,
+                dep_key,
+                Some(Propagation::Foreground),
+                now,
+            );
         }
         let blocked = state.dependents_of(&uid).iter().any(|(t, k)| {
             state.get(t, k).is_some_and(|dependent| {
@@ -357,8 +368,7 @@ fn run_server_finalizers(state: &mut State, table: &Arc<str>, key: &Key, now: &s
         meta::set_finalizers(&mut next, &finalizers);
         state.put(table, key.clone(), next);
     }
-    if finalizers.is_empty() && !(&**table == NAMESPACES && namespace_has_content(state, &key.1))
-    {
+    if finalizers.is_empty() && !(&**table == NAMESPACES && namespace_has_content(state, &key.1)) {
         remove_now(state, table, key);
     }
 }
@@ -424,7 +434,10 @@ fn delete_crd_objects(state: &mut State, crd: &Value, now: &str) {
 /// Removes the cleanup finalizer of a CRD (and the CRD with it) once its objects are gone.
 fn finish_crds(state: &mut State, emptied: &Arc<str>, _now: &str) {
     let crds: Arc<str> = Arc::from(CRDS);
-    let keys = state.table(&crds).map(|t| t.live_keys(None)).unwrap_or_default();
+    let keys = state
+        .table(&crds)
+        .map(|t| t.live_keys(None))
+        .unwrap_or_default();
     for key in keys {
         if let Some(crd) = state.get(&crds, &key) {
             if meta::is_deleting(&crd) && crd_table(&crd).as_ref() == Some(emptied) {

@@ -295,13 +295,17 @@ fn decode_continue(token: &str) -> Result<(u64, Key), ApiError> {
         ))
     })?;
     if value.get("v").and_then(Value::as_str) != Some("meta.k8s.io/v1") {
-        return Err(invalid("continue key is not valid: server does not recognize this encoded key".into()));
+        return Err(invalid(
+            "continue key is not valid: server does not recognize this encoded key".into(),
+        ));
     }
     let rv = value
         .get("rv")
         .and_then(Value::as_u64)
         .filter(|rv| *rv > 0)
-        .ok_or_else(|| invalid("incorrect encoded start resourceVersion (version meta.k8s.io/v1)".into()))?;
+        .ok_or_else(|| {
+            invalid("incorrect encoded start resourceVersion (version meta.k8s.io/v1)".into())
+        })?;
     let start = value.get("start").and_then(Value::as_str).unwrap_or("");
     let start = start.trim_start_matches('/').trim_end_matches('\u{0}');
     let key = match start.split_once('/') {

@@ -33,7 +33,9 @@ pub fn resource_version(object: &Value) -> &str {
 
 /// `metadata.labels`.
 pub fn labels(object: &Value) -> Option<&Map<String, Value>> {
-    object.pointer("/metadata/labels").and_then(Value::as_object)
+    object
+        .pointer("/metadata/labels")
+        .and_then(Value::as_object)
 }
 
 /// `metadata.finalizers`.
@@ -121,7 +123,9 @@ pub fn new_uid() -> String {
 
 /// The current time as the API writes `metav1.Time`: RFC 3339, whole seconds, `Z`.
 pub fn now() -> String {
-    jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+    jiff::Timestamp::now()
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
 }
 
 /// The alphabet of Go's `utilrand.String` (no vowels, no easily confused digits).

@@ -155,10 +155,12 @@ impl State {
         }
         self.index(table, &key, &object);
         let compacted = self.compacted;
-        self.tables
-            .entry(table.clone())
-            .or_default()
-            .write(key.clone(), rv, Some(object.clone()), compacted);
+        self.tables.entry(table.clone()).or_default().write(
+            key.clone(),
+            rv,
+            Some(object.clone()),
+            compacted,
+        );
         let kind = if previous.is_some() {
             EventType::Modified
         } else {

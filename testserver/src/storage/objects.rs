@@ -30,9 +30,7 @@ pub fn group_resource(resource: &ResourceInfo) -> GroupResource {
 /// Whether objects of this resource carry `metadata.generation`.
 pub fn has_generation(resource: &ResourceInfo) -> bool {
     resource.custom
-        || (!resource.group.is_empty()
-            && resource.subresources.status
-            && has_spec(resource))
+        || (!resource.group.is_empty() && resource.subresources.status && has_spec(resource))
 }
 
 fn has_spec(resource: &ResourceInfo) -> bool {
@@ -116,7 +114,10 @@ pub fn create(
         // A generated name that is taken is retried, as the real registry does a few times.
         for _ in 0..8 {
             name = meta::generate_name(&prefix);
-            if state.get(&table, &(namespace.clone(), name.clone())).is_none() {
+            if state
+                .get(&table, &(namespace.clone(), name.clone()))
+                .is_none()
+            {
                 break;
             }
         }
@@ -232,7 +233,11 @@ pub fn update(
                 &resource.kind,
                 &key.1,
                 vec![
-                    cause("FieldValueForbidden", message.clone(), "metadata.finalizers"),
+                    cause(
+                        "FieldValueForbidden",
+                        message.clone(),
+                        "metadata.finalizers",
+                    ),
                     cause("FieldValueForbidden", message, "metadata.finalizers"),
                 ],
             ));
@@ -324,7 +329,13 @@ fn carry_system_metadata(resource: &ResourceInfo, current: &Value, next: &mut Va
         .and_then(Value::as_object)
         .cloned()
         .unwrap_or_default();
-    for field in ["name", "generateName", "namespace", "uid", "resourceVersion"] {
+    for field in [
+        "name",
+        "generateName",
+        "namespace",
+        "uid",
+        "resourceVersion",
+    ] {
         let value = if field == "generateName" {
             metadata.get(field).or_else(|| old.get(field))
         } else {
@@ -377,7 +388,10 @@ fn same_ignoring_bookkeeping(current: &Value, next: &Value) -> bool {
         let mut v = v.clone();
         if let Some(metadata) = v.get_mut("metadata").and_then(Value::as_object_mut) {
             metadata.remove("resourceVersion");
-            if let Some(fields) = metadata.get_mut("managedFields").and_then(Value::as_array_mut) {
+            if let Some(fields) = metadata
+                .get_mut("managedFields")
+                .and_then(Value::as_array_mut)
+            {
                 for entry in fields {
                     if let Some(entry) = entry.as_object_mut() {
                         entry.remove("time");
@@ -389,4 +403,3 @@ fn same_ignoring_bookkeeping(current: &Value, next: &Value) -> bool {
     };
     normalize(current) == normalize(next)
 }
-

@@ -76,7 +76,11 @@ pub async fn watch(
     request: WatchRequest,
     timing: BookmarkTiming,
 ) -> Result<mpsc::Receiver<WatchItem>, ApiError> {
-    let rv = match request.resource_version.as_deref().filter(|rv| !rv.is_empty()) {
+    let rv = match request
+        .resource_version
+        .as_deref()
+        .filter(|rv| !rv.is_empty())
+    {
         Some(rv) => Some(parse_rv(rv)?),
         None => None,
     };
@@ -104,10 +108,10 @@ async fn run(
     drops.borrow_and_update();
     changes.borrow_and_update();
     let namespace = request.namespace.as_deref();
-    let initial = match (rv, request.send_initial_events) {
-        (_, Some(true)) | (None | Some(0), None) => true,
-        _ => false,
-    };
+    let initial = matches!(
+        (rv, request.send_initial_events),
+        (_, Some(true)) | (None | Some(0), None)
+    );
     let mut position;
     if initial {
         let (items, at) = {
@@ -125,15 +129,23 @@ async fn run(
         };
         position = at;
         for object in items {
-            if tx.send(WatchItem::Event(EventType::Added, object)).await.is_err() {
+            if tx
+                .send(WatchItem::Event(EventType::Added, object))
+                .await
+                .is_err()
+            {
                 return;
             }
         }
         let zero = rv == Some(0);
-        if request.bookmarks && (request.send_initial_events == Some(true) || zero) {
-            if tx.send(WatchItem::InitialEventsEnd(position)).await.is_err() {
-                return;
-            }
+        if request.bookmarks
+            && (request.send_initial_events == Some(true) || zero)
+            && tx
+                .send(WatchItem::InitialEventsEnd(position))
+                .await
+                .is_err()
+        {
+            return;
         }
     } else {
         position = rv.unwrap_or_else(|| store.rv());
@@ -143,9 +155,8 @@ async fn run(
         let events = store.read().events_after(position);
         match events {
             Err(oldest) => {
-                let error = ApiError::expired(format!(
-                    "too old resource version: {position} ({oldest})"
-                ));
+                let error =
+                    ApiError::expired(format!("too old resource version: {position} ({oldest})"));
                 let _ = tx.send(WatchItem::Error(error)).await;
                 return;
             }
@@ -220,7 +231,11 @@ fn next_bookmark_time(
     }
 }
 
-fn next_periodic(now: Instant, deadline: Option<Instant>, timing: &BookmarkTiming) -> Option<Instant> {
+fn next_periodic(
+    now: Instant,
+    deadline: Option<Instant>,
+    timing: &BookmarkTiming,
+) -> Option<Instant> {
     let next = now + timing.interval;
     match deadline {
         Some(deadline) if next + timing.before_timeout >= deadline => {
@@ -248,7 +263,10 @@ fn transition(filter: &Filter, event: &super::Event) -> Option<WatchItem> {
             (true, false) => {
                 let mut last = event.previous.as_deref().cloned().unwrap_or(Value::Null);
                 if let Some(metadata) = last.get_mut("metadata").and_then(Value::as_object_mut) {
-                    metadata.insert("resourceVersion".into(), Value::String(event.rv.to_string()));
+                    metadata.insert(
+                        "resourceVersion".into(),
+                        Value::String(event.rv.to_string()),
+                    );
                 }
                 Some(WatchItem::Event(EventType::Deleted, Arc::new(last)))
             }
