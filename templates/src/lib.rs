@@ -10,6 +10,7 @@
 //! - [`passes`]: whole-IR passes (boxing recursive types, sharing repeated types).
 //! - [`fingerprint`]: structural fingerprints of types.
 //! - [`emit`]: IR → `TokenStream` → rustfmt-clean source files.
+//! - [`openapi`]: IR → OpenAPI v3 schemas (named components, or one structural CRD schema).
 
 #![forbid(unsafe_code)]
 
@@ -17,4 +18,5 @@ pub mod emit;
 pub mod fingerprint;
 pub mod ir;
 pub mod naming;
+pub mod openapi;
 pub mod passes;

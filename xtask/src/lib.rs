@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 
 use kubegen_generator::Builder;
 
+pub mod testserver_catalog;
+
 /// One generated artifact that lives in the repository.
 pub struct Artifact {
     /// Inputs, relative to the repository root.
@@ -27,10 +29,19 @@ pub struct Artifact {
 /// generator's sources from the `kubegen-api` artifact's IR.
 pub const CATALOG: &str = "generator/src/builtin-catalog.tsv";
 
-/// The catalog file's contents for the `kubegen-api` inputs.
-pub fn catalog_text(api_artifact: &Artifact) -> Result<String, kubegen_generator::Error> {
-    let api = builder_for(api_artifact).api()?;
-    Ok(kubegen_generator::reuse::Catalog::from_api(&api).to_tsv(&api_artifact.inputs.join(", ")))
+/// The files derived from the `kubegen-api` artifact's IR, as (path, contents):
+/// the reuse catalog ([`CATALOG`]) and the test server's built-in catalog
+/// ([`testserver_catalog::TESTSERVER_CATALOG`]).
+pub fn derived_files(api_artifact: &Artifact) -> Result<Vec<(&'static str, String)>, String> {
+    let api = builder_for(api_artifact).api().map_err(|e| e.to_string())?;
+    let reuse =
+        kubegen_generator::reuse::Catalog::from_api(&api).to_tsv(&api_artifact.inputs.join(", "));
+    let server =
+        testserver_catalog::catalog_json(&api, Path::new(testserver_catalog::RECORDED_DISCOVERY))?;
+    Ok(vec![
+        (CATALOG, reuse),
+        (testserver_catalog::TESTSERVER_CATALOG, server),
+    ])
 }
 
 impl Artifact {

@@ -9,7 +9,7 @@
 
 use std::process::{Command, ExitCode};
 
-use xtask::{ARTIFACTS, CATALOG, builder_for, catalog_text, repo_root};
+use xtask::{ARTIFACTS, CATALOG, builder_for, derived_files, repo_root};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -32,34 +32,40 @@ fn main() -> ExitCode {
 
 fn generate(check: bool) -> ExitCode {
     let mut stale = false;
-    // The catalog first: CRD artifacts reuse the built-in types it lists.
+    // The derived files first: CRD artifacts reuse the built-in types the catalog lists.
     if let Some(api) = ARTIFACTS
         .iter()
         .find(|a| a.out == "api")
         .filter(|a| a.inputs_present())
     {
-        let text = match catalog_text(api) {
-            Ok(text) => text,
+        let files = match derived_files(api) {
+            Ok(files) => files,
             Err(error) => {
                 eprintln!("error: {error}");
                 return ExitCode::FAILURE;
             }
         };
-        let current = std::fs::read_to_string(CATALOG).unwrap_or_default();
-        if check && current != text {
-            stale = true;
-            eprintln!("error: {CATALOG} is stale; run `cargo xtask generate`");
-        } else if !check && current != text {
-            if let Err(error) = std::fs::write(CATALOG, text) {
-                eprintln!("error: writing {CATALOG}: {error}");
-                return ExitCode::FAILURE;
+        for (path, text) in files {
+            let current = std::fs::read_to_string(path).unwrap_or_default();
+            if current == text {
+                println!("{path}: up to date");
+            } else if check {
+                stale = true;
+                eprintln!("error: {path} is stale; run `cargo xtask generate`");
+            } else {
+                if let Err(error) = std::fs::write(path, text) {
+                    eprintln!("error: writing {path}: {error}");
+                    return ExitCode::FAILURE;
+                }
+                if path == CATALOG {
+                    // CRD artifacts are generated with the catalog compiled in: rebuild and rerun.
+                    println!(
+                        "{CATALOG}: updated; run `cargo xtask generate` again to regenerate the CRD artifacts with it"
+                    );
+                } else {
+                    println!("{path}: updated");
+                }
             }
-            // CRD artifacts are generated with the catalog compiled in: rebuild and rerun.
-            println!(
-                "{CATALOG}: updated; run `cargo xtask generate` again to regenerate the CRD artifacts with it"
-            );
-        } else {
-            println!("{CATALOG}: up to date");
         }
     }
     for artifact in ARTIFACTS {

@@ -17,7 +17,7 @@ mod resource;
 mod types;
 
 #[cfg(test)]
-mod fixture;
+pub(crate) mod fixture;
 #[cfg(test)]
 mod tests;
 
