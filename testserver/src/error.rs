@@ -361,10 +361,7 @@ impl ApiError {
 /// `field: message` as an aggregate error message writes one cause.
 fn render_cause(cause: &StatusCause) -> String {
     let message = cause.message.as_deref().unwrap_or("");
-    match cause.field.as_deref() {
-        Some(field) => format!("{field}: {message}"),
-        None => message.to_owned(),
-    }
+    format!("{}: {message}", cause.field.as_deref().unwrap_or("<nil>"))
 }
 
 /// The `Status` of a successful deletion: `{status: Success, details: {name, kind, uid}}`.

@@ -179,5 +179,9 @@ async fn the_kubeconfig_points_at_the_server() {
     .unwrap();
     let client = kubegen::Client::new(config).unwrap();
     let version = client.apiserver_version().await.unwrap();
-    assert_eq!(version.git_version, "v1.32.13");
+    assert!(
+        version.git_version.starts_with("v1.32"),
+        "{}",
+        version.git_version
+    );
 }

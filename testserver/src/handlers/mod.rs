@@ -2,6 +2,7 @@
 //! then the verbs (in `read`, `write` and `remove`).
 
 pub mod defaults;
+pub mod discovery;
 pub mod glue;
 pub mod read;
 pub mod remove;
@@ -22,8 +23,9 @@ use crate::error::ApiError;
 use crate::registry::ResourceInfo;
 use crate::server::App;
 use crate::server::http::{Body, Encoding, Reply, Request};
-use crate::server::routes::{self, ApiPath, RawPath, Target};
+use crate::server::routes::{self, RawPath, Target};
 use crate::storage::watch::WatchItem;
+use crate::table::{self, IncludeObject, Representation, TableOptions};
 
 /// What a request produces.
 #[derive(Debug)]
@@ -41,26 +43,29 @@ pub struct WatchStream {
     pub items: mpsc::Receiver<WatchItem>,
     /// The resource as requested (for apiVersion and bookmark kinds).
     pub resource: Arc<ResourceInfo>,
+    /// The negotiated form of the event objects.
+    pub shape: Shape,
 }
 
 impl WatchStream {
     /// The chunked HTTP response: one JSON event per line.
     pub fn into_response(self) -> hyper::Response<Body> {
-        let resource = self.resource;
+        let state = (self.items, self.resource, self.shape, false, true);
         let lines = stream::unfold(
-            (self.items, resource, false),
-            |(mut items, resource, done)| async move {
+            state,
+            |(mut items, resource, shape, done, first)| async move {
                 if done {
                     return None;
                 }
                 let item = items.recv().await?;
                 let end = matches!(item, WatchItem::Error(_));
-                let line = event_json(&resource, item);
+                let is_event = matches!(item, WatchItem::Event(..));
+                let line = event_json(&resource, item, &shape, first);
                 let mut bytes = serde_json::to_vec(&line).unwrap_or_default();
                 bytes.push(b'\n');
                 Some((
                     Ok::<_, std::convert::Infallible>(Frame::data(Bytes::from(bytes))),
-                    (items, resource, end),
+                    (items, resource, shape, end, first && !is_event),
                 ))
             },
         );
@@ -79,10 +84,12 @@ impl WatchStream {
     }
 }
 
-fn event_json(resource: &ResourceInfo, item: WatchItem) -> Value {
+fn event_json(resource: &ResourceInfo, item: WatchItem, shape: &Shape, first: bool) -> Value {
     match item {
         WatchItem::Event(kind, object) => {
-            json!({"type": kind.as_str(), "object": output(resource, &object)})
+            let object = output(resource, &object);
+            let rendered = render_object(resource, &object, shape, first).unwrap_or(object);
+            json!({"type": kind.as_str(), "object": rendered})
         }
         WatchItem::Bookmark(rv) => json!({"type": "BOOKMARK", "object": {
             "kind": resource.kind, "apiVersion": resource.api_version(),
@@ -159,7 +166,7 @@ pub async fn handle(
     )?;
     let resources = app.resources.all(&app.store.read());
     let target = routes::resolve(&resources, &raw)?;
-    let encoding = negotiate(request)?;
+    let encoding = shape(request, &target.resource)?.encoding;
     let mut outcome = match (
         request.method.as_str(),
         &target.name,
@@ -181,82 +188,152 @@ pub async fn handle(
     };
     if let Outcome::Reply(reply, chosen) = &mut outcome {
         *chosen = encoding;
-        if let Some(warning) = &target.resource.deprecation_warning {
-            reply
-                .headers
-                .push(("Warning".into(), format!("299 - \"{warning}\"")));
-        } else if target.resource.deprecated {
-            let message = format!(
-                "299 - \"{} is deprecated\"",
-                api_version_kind(&target.resource)
-            );
-            reply.headers.push(("Warning".into(), message));
+        if let Some(warning) = deprecation_warning(&resources, &target.resource) {
+            reply.headers.push((
+                "Warning".into(),
+                format!("299 - {}", crate::validation::go_quote(&warning)),
+            ));
         }
     }
     Ok(outcome)
 }
 
-fn api_version_kind(resource: &ResourceInfo) -> String {
-    format!("{} {}", resource.api_version(), resource.kind)
-}
-
-/// Picks the response encoding from `Accept` (`406` when nothing offered fits).
-pub fn negotiate(request: &Request) -> Result<Encoding, ApiError> {
-    let Some(accept) = request.header("accept").filter(|a| !a.trim().is_empty()) else {
-        return Ok(Encoding::Json);
-    };
-    let mut best: Option<(f32, Encoding)> = None;
-    for entry in accept.split(',') {
-        let mut parts = entry.split(';').map(str::trim);
-        let media = parts.next().unwrap_or("");
-        let mut quality = 1.0f32;
-        let mut transformed = false;
-        for parameter in parts {
-            match parameter.split_once('=') {
-                Some(("q", q)) => quality = q.parse().unwrap_or(1.0),
-                Some(("as", _)) => transformed = true,
-                _ => {}
-            }
-        }
-        if transformed {
-            // Table and PartialObjectMetadata output: served once the table module lands.
-            continue;
-        }
-        let encoding = match media {
-            "application/json" | "*/*" | "application/*" => Encoding::Json,
-            "application/yaml" => Encoding::Yaml,
-            _ => continue,
-        };
-        if best.is_none_or(|(q, _)| quality > q) {
-            best = Some((quality, encoding));
-        }
+/// The Warning a request to a deprecated version gets: the CRD's own text, or
+/// `<group>/<version> <Kind> is deprecated; use <group>/<version> <Kind>`.
+fn deprecation_warning(resources: &[Arc<ResourceInfo>], resource: &ResourceInfo) -> Option<String> {
+    if !resource.deprecated {
+        return None;
     }
-    best.map(|(_, e)| e).ok_or_else(|| {
-        ApiError::not_acceptable(
-            "406: Not Acceptable\n\nAvailable representations: application/json, application/yaml, application/vnd.kubernetes.protobuf",
-        )
-        .with_details(Default::default())
+    if let Some(text) = &resource.deprecation_warning {
+        return Some(text.clone());
+    }
+    let subject = format!("{} {}", resource.api_version(), resource.kind);
+    let mut replacements: Vec<&Arc<ResourceInfo>> = resources
+        .iter()
+        .filter(|r| r.group == resource.group && r.plural == resource.plural && !r.deprecated)
+        .collect();
+    replacements.sort_by_key(|r| !r.storage);
+    Some(match replacements.first() {
+        Some(r) => format!(
+            "{subject} is deprecated; use {} {}",
+            r.api_version(),
+            r.kind
+        ),
+        None => format!("{subject} is deprecated"),
     })
 }
 
-/// Discovery paths (`/api`, `/apis`, `/apis/<g>`, `/apis/<g>/<v>`).
-pub fn discovery(app: &Arc<App>, _request: &Request, path: ApiPath) -> Result<Outcome, ApiError> {
-    let resources = app.resources.all(&app.store.read());
-    match path {
-        ApiPath::Group(group) if !crate::resources::Lookup::has_group(&resources[..], &group) => {
-            Err(ApiError::page_not_found())
-        }
-        ApiPath::Version(group, version) => {
-            routes::check_group_version(&resources, &group, &version)?;
-            Err(ApiError::no_such_path())
-        }
-        _ => Err(ApiError::page_not_found()),
-    }
+/// What a response is, as negotiated: the encoding, and the object itself or a
+/// Table / PartialObjectMetadata form of it.
+#[derive(Clone, Copy, Debug)]
+pub struct Shape {
+    /// JSON or YAML.
+    pub encoding: Encoding,
+    /// The object, a Table, or (list of) PartialObjectMetadata.
+    pub representation: Representation,
+    /// `includeObject` of Table rows.
+    pub include: IncludeObject,
 }
 
-/// Paths outside the API groups (`/openapi/...`, anything else).
-pub fn other_path(_app: &Arc<App>, _request: &Request) -> Result<Outcome, ApiError> {
-    Err(ApiError::page_not_found())
+/// Negotiates a response from `Accept` (and `includeObject`).
+pub fn shape(request: &Request, resource: &ResourceInfo) -> Result<Shape, ApiError> {
+    let negotiated = table::negotiate(request.header("accept").unwrap_or(""), resource.custom)
+        .map_err(|refusal| {
+            let error = ApiError::not_acceptable(refusal.message);
+            if refusal.empty_details {
+                error.with_details(Default::default())
+            } else {
+                error
+            }
+        })?;
+    Ok(Shape {
+        encoding: match negotiated.format {
+            table::Format::Json => Encoding::Json,
+            table::Format::Yaml => Encoding::Yaml,
+        },
+        representation: negotiated.representation,
+        include: IncludeObject::parse(request.param("includeObject").unwrap_or(""))
+            .unwrap_or_default(),
+    })
+}
+
+/// The Go type the real server names in a 406 about the wrong form
+/// (`*core.ConfigMap`, `*apps.DeploymentList`, `*unstructured.Unstructured`).
+fn go_type(resource: &ResourceInfo, list: bool) -> String {
+    let suffix = if list { "List" } else { "" };
+    if resource.custom {
+        return format!("*unstructured.Unstructured{suffix}");
+    }
+    let package = match resource.group.split('.').next().unwrap_or("") {
+        "" => "core",
+        other => other,
+    };
+    format!("*{package}.{}{suffix}", resource.kind)
+}
+
+/// One object in the negotiated form (`object` already through [`output`]).
+pub fn render_object(
+    resource: &ResourceInfo,
+    object: &Value,
+    shape: &Shape,
+    headers: bool,
+) -> Result<Value, ApiError> {
+    Ok(match shape.representation {
+        Representation::Object => object.clone(),
+        Representation::Table(version) => table::table_with(
+            resource,
+            &[object],
+            None,
+            &TableOptions {
+                include: shape.include,
+                version,
+                headers,
+                now: jiff::Timestamp::now(),
+            },
+        ),
+        Representation::PartialObjectMetadata(version) => table::partial_metadata(object, version),
+        Representation::PartialObjectMetadataList(_) => {
+            return Err(ApiError::not_acceptable(format!(
+                "you requested PartialObjectMetadataList, but the requested object is not a list ({})",
+                go_type(resource, false)
+            )));
+        }
+    })
+}
+
+/// A list in the negotiated form; `list` is the plain list object.
+pub fn render_list(resource: &ResourceInfo, list: Value, shape: &Shape) -> Result<Value, ApiError> {
+    let items: Vec<Value> = list
+        .get("items")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let full: Vec<Value> = items.iter().map(|item| output(resource, item)).collect();
+    let refs: Vec<&Value> = full.iter().collect();
+    let metadata = list.get("metadata").cloned().unwrap_or_else(|| json!({}));
+    Ok(match shape.representation {
+        Representation::Object => list,
+        Representation::Table(version) => table::table_with(
+            resource,
+            &refs,
+            Some(&metadata),
+            &TableOptions {
+                include: shape.include,
+                version,
+                headers: true,
+                now: jiff::Timestamp::now(),
+            },
+        ),
+        Representation::PartialObjectMetadataList(version) => {
+            table::partial_metadata_list(&refs, &metadata, version)
+        }
+        Representation::PartialObjectMetadata(_) => {
+            return Err(ApiError::not_acceptable(format!(
+                "you requested PartialObjectMetadata, but the requested object is a list ({})",
+                go_type(resource, true)
+            )));
+        }
+    })
 }
 
 /// The namespace and name key of a target.
@@ -265,6 +342,19 @@ pub fn key_of(target: &Target) -> crate::storage::Key {
         target.namespace.clone().unwrap_or_default(),
         target.name.clone().unwrap_or_default(),
     )
+}
+
+/// Adds `Warning` headers (`299 - "<text>"`) to a reply.
+pub fn with_warnings(mut outcome: Outcome, warnings: Vec<String>) -> Outcome {
+    if let Outcome::Reply(reply, _) = &mut outcome {
+        for warning in warnings {
+            reply.headers.push((
+                "Warning".into(),
+                format!("299 - {}", crate::validation::go_quote(&warning)),
+            ));
+        }
+    }
+    outcome
 }
 
 /// A reply with an object.

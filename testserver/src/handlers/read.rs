@@ -6,8 +6,9 @@ use std::time::Duration;
 use serde_json::{Map, Value, json};
 
 use super::glue::Selectors;
-use super::{Outcome, WatchStream, key_of, output, reply};
+use super::{Outcome, WatchStream, key_of, output, render_list, render_object, reply, shape};
 use crate::error::ApiError;
+use crate::registry::ResourceInfo;
 use crate::server::App;
 use crate::server::http::Request;
 use crate::server::routes::Target;
@@ -17,6 +18,7 @@ use crate::storage::watch::{self, WatchRequest};
 
 /// GET of one object (or its status).
 pub async fn get(app: &Arc<App>, request: &Request, target: &Target) -> Result<Outcome, ApiError> {
+    let shape = shape(request, &target.resource)?;
     list::read_at(&app.store, request.param("resourceVersion"), false).await?;
     let object = app
         .store
@@ -28,7 +30,11 @@ pub async fn get(app: &Arc<App>, request: &Request, target: &Target) -> Result<O
                 target.name.as_deref().unwrap_or(""),
             )
         })?;
-    Ok(reply(200, output(&target.resource, &object)))
+    let object = output(&target.resource, &object);
+    Ok(reply(
+        200,
+        render_object(&target.resource, &object, &shape, true)?,
+    ))
 }
 
 /// The list options of a request.
@@ -50,16 +56,18 @@ pub fn list_options(request: &Request, selectors: &Selectors, watch: bool) -> Li
 }
 
 /// The selectors of a request.
-pub fn selectors(request: &Request) -> Result<Selectors, ApiError> {
+pub fn selectors(request: &Request, resource: &ResourceInfo) -> Result<Selectors, ApiError> {
     Selectors::parse(
         request.param("labelSelector"),
         request.param("fieldSelector"),
+        resource,
     )
 }
 
 /// GET of a collection.
 pub async fn list(app: &Arc<App>, request: &Request, target: &Target) -> Result<Outcome, ApiError> {
-    let selectors = selectors(request)?;
+    let shape = shape(request, &target.resource)?;
+    let selectors = selectors(request, &target.resource)?;
     let options = list_options(request, &selectors, false);
     let table = table_name(&target.resource);
     let page = list::list(
@@ -100,11 +108,9 @@ pub async fn list(app: &Arc<App>, request: &Request, target: &Target) -> Result<
     if let Some(remaining) = page.remaining {
         metadata.insert("remainingItemCount".into(), json!(remaining));
     }
-    Ok(reply(
-        200,
-        json!({"kind": resource.list_kind, "apiVersion": resource.api_version(),
-               "metadata": metadata, "items": items}),
-    ))
+    let list = json!({"kind": resource.list_kind, "apiVersion": resource.api_version(),
+           "metadata": metadata, "items": items});
+    Ok(reply(200, render_list(resource, list, &shape)?))
 }
 
 /// A watch (`?watch=1` on a collection, or the `/watch/` paths).
@@ -113,7 +119,8 @@ pub async fn watch(
     request: &Request,
     target: &Target,
 ) -> Result<Outcome, ApiError> {
-    let selectors = selectors(request)?;
+    let shape = shape(request, &target.resource)?;
+    let selectors = selectors(request, &target.resource)?;
     let options = list_options(request, &selectors, true);
     list::validate(&options)?;
     let name = target.name.clone();
@@ -144,5 +151,6 @@ pub async fn watch(
     Ok(Outcome::Watch(WatchStream {
         items,
         resource: target.resource.clone(),
+        shape,
     }))
 }

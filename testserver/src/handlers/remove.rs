@@ -111,7 +111,7 @@ pub async fn delete_collection(
 ) -> Result<Outcome, ApiError> {
     let resource = &target.resource;
     let options = delete_options(request)?;
-    let selectors = selectors(request)?;
+    let selectors = selectors(request, resource)?;
     let mut list_opts = list_options(request, &selectors, false);
     list_opts.limit = None;
     list_opts.continue_token = None;

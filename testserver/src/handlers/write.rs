@@ -6,8 +6,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::defaults;
-use super::glue;
-use super::{Outcome, key_of, output, reply};
+use super::{Outcome, glue, key_of, output, reply, with_warnings};
 use crate::crd;
 use crate::error::{ApiError, Details, GroupResource, cause};
 use crate::registry::ResourceInfo;
@@ -17,6 +16,7 @@ use crate::server::routes::Target;
 use crate::storage::delete::{CRDS, crd_table};
 use crate::storage::objects::{self, Part, Updated, group_resource, table_name};
 use crate::storage::{State, meta};
+use crate::validation::{self, FieldValidation, Rejection};
 
 /// `dryRun`, `fieldManager` and `fieldValidation` of a write.
 #[derive(Clone, Debug)]
@@ -27,8 +27,8 @@ pub struct WriteOptions {
     pub manager: String,
     /// Whether `fieldManager` was given.
     pub manager_given: bool,
-    /// `fieldValidation` (`Ignore`, `Warn`, `Strict`).
-    pub field_validation: String,
+    /// `fieldValidation`.
+    pub field_validation: FieldValidation,
 }
 
 /// Parses write options; invalid values are `422` about `kind` (`CreateOptions`…).
@@ -48,19 +48,8 @@ pub fn write_options(request: &Request, kind: &str) -> Result<WriteOptions, ApiE
             )],
         ));
     }
-    let field_validation = request.param("fieldValidation").unwrap_or("").to_owned();
-    if !matches!(field_validation.as_str(), "" | "Ignore" | "Warn" | "Strict") {
-        return Err(ApiError::invalid_options(
-            kind,
-            vec![cause(
-                "FieldValueNotSupported",
-                format!(
-                    "Unsupported value: \"{field_validation}\": supported values: \"\", \"Ignore\", \"Strict\", \"Warn\""
-                ),
-                "fieldValidation",
-            )],
-        ));
-    }
+    let field_validation = FieldValidation::parse(request.param("fieldValidation"))
+        .map_err(|cause| ApiError::invalid_options(kind, vec![cause]))?;
     let given = request.param("fieldManager").filter(|m| !m.is_empty());
     let manager = given.map(str::to_owned).unwrap_or_else(|| {
         // The real server names the manager after the User-Agent up to its first '/'.
@@ -198,8 +187,17 @@ pub fn create(app: &Arc<App>, request: &Request, target: &Target) -> Result<Outc
             "resourceVersion should not be set on objects to be created",
         ));
     }
-    glue::validate_meta(&resource.kind, &resource.group, &object)?;
+    generate_name(&mut object);
     defaults::apply(resource, &mut object);
+    let warnings = admit(
+        app,
+        request,
+        resource,
+        &mut object,
+        None,
+        Part::Main,
+        &options,
+    )?;
     let now = meta::now();
     let created = app.store.write(|state| {
         if resource.custom && terminating_crd(state, resource) {
@@ -227,7 +225,10 @@ pub fn create(app: &Arc<App>, request: &Request, target: &Target) -> Result<Outc
         after_create(app, state, resource, &created, &now);
         Ok(created)
     })?;
-    Ok(reply(201, output(resource, &created)))
+    Ok(with_warnings(
+        reply(201, output(resource, &created)),
+        warnings,
+    ))
 }
 
 fn object_clone(map: &serde_json::Map<String, Value>) -> Value {
@@ -272,10 +273,25 @@ pub fn update(app: &Arc<App>, request: &Request, target: &Target) -> Result<Outc
     defaults::apply(resource, &mut object);
     let part = part_of(target);
     let key = key_of(target);
+    let mut warnings = Vec::new();
     let updated = app.store.write(|state| {
-        objects::update(state, resource, &key, part, options.dry_run, |_| Ok(object))
+        objects::update(state, resource, &key, part, options.dry_run, |current| {
+            warnings = admit(
+                app,
+                request,
+                resource,
+                &mut object,
+                Some(current),
+                part,
+                &options,
+            )?;
+            Ok(object)
+        })
     })?;
-    Ok(reply(200, output(resource, updated.object())))
+    Ok(with_warnings(
+        reply(200, output(resource, updated.object())),
+        warnings,
+    ))
 }
 
 fn part_of(target: &Target) -> Part {
@@ -373,6 +389,15 @@ pub fn patch(app: &Arc<App>, request: &Request, target: &Target) -> Result<Outco
             )));
         }
         defaults::apply(resource, &mut object);
+        let warnings = admit(
+            app,
+            request,
+            resource,
+            &mut object,
+            None,
+            Part::Main,
+            &options,
+        )?;
         let now = meta::now();
         let created = app.store.write(|state| {
             let created = objects::create(state, resource, object, options.dry_run, &now)?;
@@ -381,8 +406,12 @@ pub fn patch(app: &Arc<App>, request: &Request, target: &Target) -> Result<Outco
             }
             Ok::<_, ApiError>(created)
         })?;
-        return Ok(reply(201, output(resource, &created)));
+        return Ok(with_warnings(
+            reply(201, output(resource, &created)),
+            warnings,
+        ));
     }
+    let mut warnings = Vec::new();
     let updated: Updated = app.store.write(|state| {
         objects::update(state, resource, &key, part, options.dry_run, |current| {
             let mut next = apply_patch(kind, current, &body)?;
@@ -394,13 +423,115 @@ pub fn patch(app: &Arc<App>, request: &Request, target: &Target) -> Result<Outco
             }
             check_type(&mut next, resource)?;
             defaults::apply(resource, &mut next);
+            warnings = admit(app, request, resource, &mut next, Some(current), part, &options)?;
             Ok(next)
         })
     })?;
-    Ok(reply(200, output(resource, updated.object())))
+    Ok(with_warnings(
+        reply(200, output(resource, updated.object())),
+        warnings,
+    ))
 }
 
 /// The group-resource of a target for messages.
 pub fn gr(target: &Target) -> GroupResource {
     group_resource(&target.resource)
+}
+
+/// Replaces `generateName` with a generated `name` (before validation, which
+/// checks the generated name as the real server does).
+fn generate_name(object: &mut Value) {
+    if !meta::name(object).is_empty() {
+        return;
+    }
+    let prefix = object
+        .pointer("/metadata/generateName")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_owned();
+    if prefix.is_empty() {
+        return;
+    }
+    if let Some(metadata) = meta::metadata_mut(object) {
+        metadata.insert("name".into(), Value::String(meta::generate_name(&prefix)));
+    }
+}
+
+/// The 422 of validation causes about `object`.
+fn invalid(
+    resource: &ResourceInfo,
+    object: &Value,
+    causes: Vec<kubegen::meta::v1::StatusCause>,
+) -> ApiError {
+    ApiError::invalid(&resource.group, &resource.kind, meta::name(object), causes)
+}
+
+/// The 400 a body that fails to decode gets: `<Kind> in version "<v>" cannot be
+/// handled as a <Kind>: <why>`.
+fn undecodable(resource: &ResourceInfo, why: &str) -> ApiError {
+    ApiError::bad_request(format!(
+        "{kind} in version \"{}\" cannot be handled as a {kind}: {why}",
+        resource.version,
+        kind = resource.kind
+    ))
+}
+
+/// Decoding checks (unknown and duplicate fields per `fieldValidation`),
+/// pruning and defaulting of custom resources, and validation; returns the
+/// Warning texts.
+fn admit(
+    app: &App,
+    request: &Request,
+    resource: &ResourceInfo,
+    object: &mut Value,
+    old: Option<&Arc<Value>>,
+    part: Part,
+    options: &WriteOptions,
+) -> Result<Vec<String>, ApiError> {
+    let old = old.map(|o| o.as_ref());
+    if resource.custom {
+        let target = match part {
+            Part::Status => validation::custom::Target::Status,
+            _ => validation::custom::Target::Main,
+        };
+        return validation::custom::process_resource(
+            resource,
+            object,
+            options.field_validation,
+            old,
+            target,
+        )
+        .map_err(|rejection| match rejection {
+            Rejection::Invalid(causes) => invalid(resource, object, causes),
+            Rejection::BadRequest(why) => undecodable(resource, &why),
+        });
+    }
+    let json_body = request
+        .header("content-type")
+        .is_none_or(|t| t.starts_with("application/json"));
+    let body = (json_body && request.method != "PATCH").then_some(&request.body[..]);
+    let schema = app.resources.schema_of(resource);
+    // Every kind has `apiVersion` and `kind`, whether or not its schema lists them.
+    let problems: Vec<String> = validation::builtin::problems(schema, object, body)
+        .into_iter()
+        .filter(|p| {
+            p != &validation::unknown_field_text("apiVersion")
+                && p != &validation::unknown_field_text("kind")
+        })
+        .collect();
+    let warnings = validation::builtin::apply_directive(problems, options.field_validation)
+        .map_err(|why| undecodable(resource, &why))?;
+    if table_name(resource).as_ref() == CRDS {
+        validation::crd::apply_defaults(object);
+        let causes = validation::crd::validate(object);
+        if !causes.is_empty() {
+            return Err(invalid(resource, object, causes));
+        }
+        return Ok(warnings);
+    }
+    let causes = validation::meta::validate(resource, object);
+    if !causes.is_empty() {
+        return Err(invalid(resource, object, causes));
+    }
+    Ok(warnings)
 }

@@ -129,6 +129,8 @@ pub struct Reply {
     pub headers: Vec<(String, String)>,
     /// The body.
     pub body: ReplyBody,
+    /// A `Content-Type` other than the negotiated one.
+    pub content_type: Option<String>,
 }
 
 /// The body of a reply.
@@ -149,17 +151,14 @@ impl Reply {
             status,
             headers: Vec::new(),
             body: ReplyBody::Object(object),
+            content_type: None,
         }
     }
 
     /// The reply for an error.
     pub fn error(error: &ApiError) -> Reply {
         let mut reply = if error.plain_text {
-            Reply {
-                status: error.code,
-                headers: Vec::new(),
-                body: ReplyBody::Text(error.message.clone()),
-            }
+            Reply::text(error.code, error.message.clone())
         } else {
             Reply::object(error.code, error.status())
         };
@@ -169,6 +168,16 @@ impl Reply {
                 .push(("Retry-After".into(), seconds.to_string()));
         }
         reply
+    }
+
+    /// Plain text.
+    pub fn text(status: u16, text: String) -> Reply {
+        Reply {
+            status,
+            headers: Vec::new(),
+            body: ReplyBody::Text(text),
+            content_type: None,
+        }
     }
 
     /// Adds a header.
@@ -182,17 +191,31 @@ impl Reply {
         let (content_type, bytes) = match self.body {
             ReplyBody::Object(value) => encode(&value, encoding, pretty),
             ReplyBody::Text(text) => ("text/plain; charset=utf-8", Bytes::from(text)),
-            ReplyBody::Empty => ("application/json", Bytes::new()),
+            ReplyBody::Empty => ("", Bytes::new()),
         };
+        let content_type = self
+            .content_type
+            .clone()
+            .unwrap_or_else(|| content_type.to_owned());
         let mut response = Response::new(full(bytes));
         *response.status_mut() =
             StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let headers = response.headers_mut();
-        headers.insert("content-type", HeaderValue::from_static(content_type));
-        headers.insert(
-            "cache-control",
-            HeaderValue::from_static("no-cache, private"),
-        );
+        if let Ok(value) = HeaderValue::from_str(&content_type) {
+            if !content_type.is_empty() {
+                headers.insert("content-type", value);
+            }
+        }
+        if !self
+            .headers
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case("cache-control"))
+        {
+            headers.insert(
+                "cache-control",
+                HeaderValue::from_static("no-cache, private"),
+            );
+        }
         for (name, value) in self.headers {
             if let (Ok(name), Ok(value)) = (
                 http::header::HeaderName::from_bytes(name.as_bytes()),

@@ -157,16 +157,12 @@ async fn dispatch(app: &Arc<App>, request: &Request) -> Result<handlers::Outcome
     };
     if auth::is_public_path(path) {
         if path == "/version" || path == "/version/" {
-            return json(version_info());
+            return json(crate::discovery::version_info());
         }
         let verbose = request.has_param("verbose");
         return match health::answer(path, verbose) {
             Some(text) => Ok(handlers::Outcome::Reply(
-                Reply {
-                    status: 200,
-                    headers: Vec::new(),
-                    body: http::ReplyBody::Text(text),
-                },
+                Reply::text(200, text),
                 Encoding::Json,
             )),
             None => Err(ApiError::page_not_found()),
@@ -176,11 +172,11 @@ async fn dispatch(app: &Arc<App>, request: &Request) -> Result<handlers::Outcome
         Some(routes::ApiPath::Resource(raw)) => handlers::handle(app, request, &user, raw).await,
         Some(other) => {
             auth::authorize_path(&user, &request.method, path)?;
-            handlers::discovery(app, request, other)
+            handlers::discovery::api_paths(app, request, other)
         }
         None => {
             auth::authorize_path(&user, &request.method, path)?;
-            handlers::other_path(app, request)
+            handlers::discovery::other_paths(app, request)
         }
     }
 }
@@ -215,19 +211,4 @@ fn faults_endpoint(
         ),
         Encoding::Json,
     ))
-}
-
-/// `/version`: what kube-apiserver v1.32 reports.
-pub fn version_info() -> serde_json::Value {
-    json!({
-        "major": "1",
-        "minor": "32",
-        "gitVersion": "v1.32.13",
-        "gitCommit": "63adf010aa20e104c0b7043b47f42f50c9f72b17",
-        "gitTreeState": "clean",
-        "buildDate": "2026-11-22T05:16:38Z",
-        "goVersion": "go1.23.5",
-        "compiler": "gc",
-        "platform": "linux/amd64"
-    })
 }
