@@ -212,6 +212,23 @@ pub fn mark_terminating(crd: &mut Value, now: &str) {
     }
 }
 
+/// Turns the `Terminating` condition to `InstanceDeletionInProgress`, as the CRD
+/// finalizer does while objects with their own finalizers are pending.
+pub fn mark_in_progress(crd: &mut Value) {
+    let Some(conditions) = crd
+        .pointer_mut("/status/conditions")
+        .and_then(Value::as_array_mut)
+    else {
+        return;
+    };
+    for condition in conditions {
+        if condition.get("type").and_then(Value::as_str) == Some("Terminating") {
+            condition["reason"] = json!("InstanceDeletionInProgress");
+            condition["message"] = json!("CustomResource deletion is in progress");
+        }
+    }
+}
+
 /// Whether a stored CRD is being deleted.
 pub fn is_terminating(crd: &Value) -> bool {
     meta::is_deleting(crd)

@@ -240,6 +240,7 @@ fn bootstrap(app: &App) {
             });
             state.put(&table, (String::new(), name.to_owned()), object);
             defaults::root_ca_configmap(state, name, &app.ca_pem, &now);
+            defaults::default_service_account(state, name, &now);
         }
         state.compact_now();
     });

@@ -149,6 +149,116 @@ fn pod_spec(spec: &mut Map<String, Value>) {
     default(spec, "schedulerName", json!("default-scheduler"));
 }
 
+/// What the admission plugins of a real cluster add to a new Pod: the
+/// ServiceAccount and its token volume (ServiceAccount), the not-ready and
+/// unreachable tolerations (DefaultTolerationSeconds), the priority
+/// (Priority), and the initial status with the QoS class.
+pub fn admit_pod(pod: &mut Value) {
+    let Some(map) = pod.as_object_mut() else {
+        return;
+    };
+    let volume = format!("kube-api-access-{}", meta::random_suffix());
+    if let Some(spec) = object_field(map, "spec") {
+        default(spec, "serviceAccountName", json!("default"));
+        let account = spec
+            .get("serviceAccountName")
+            .cloned()
+            .unwrap_or(json!("default"));
+        default(spec, "serviceAccount", account);
+        let mount_token = spec.get("automountServiceAccountToken") != Some(&json!(false));
+        if mount_token {
+            let volumes = spec.entry("volumes").or_insert_with(|| json!([]));
+            if let Some(volumes) = volumes.as_array_mut() {
+                volumes.push(json!({"name": volume, "projected": {"sources": [
+                    {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
+                    {"configMap": {"name": "kube-root-ca.crt", "items": [{"key": "ca.crt", "path": "ca.crt"}]}},
+                    {"downwardAPI": {"items": [{"path": "namespace", "fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"}}]}}
+                ], "defaultMode": 420}}));
+            }
+            for list in ["initContainers", "containers"] {
+                if let Some(containers) = spec.get_mut(list).and_then(Value::as_array_mut) {
+                    for container in containers.iter_mut().filter_map(Value::as_object_mut) {
+                        let mounts = container.entry("volumeMounts").or_insert_with(|| json!([]));
+                        if let Some(mounts) = mounts.as_array_mut() {
+                            mounts.push(json!({"name": volume, "readOnly": true,
+                                "mountPath": "/var/run/secrets/kubernetes.io/serviceaccount"}));
+                        }
+                    }
+                }
+            }
+        }
+        let tolerations = spec.entry("tolerations").or_insert_with(|| json!([]));
+        if let Some(tolerations) = tolerations.as_array_mut() {
+            for key in [
+                "node.kubernetes.io/not-ready",
+                "node.kubernetes.io/unreachable",
+            ] {
+                if !tolerations
+                    .iter()
+                    .any(|t| t.get("key") == Some(&json!(key)))
+                {
+                    tolerations.push(json!({"key": key, "operator": "Exists",
+                        "effect": "NoExecute", "tolerationSeconds": 300}));
+                }
+            }
+        }
+        default(spec, "priority", json!(0));
+        default(spec, "enableServiceLinks", json!(true));
+        default(spec, "preemptionPolicy", json!("PreemptLowerPriority"));
+    }
+    let qos = qos_class(map.get("spec"));
+    if let Some(status) = object(map, "status") {
+        default(status, "phase", json!("Pending"));
+        default(status, "qosClass", json!(qos));
+    }
+}
+
+/// The QoS class of a pod spec: `Guaranteed` when every container limits and
+/// requests CPU and memory equally, `BestEffort` when none asks for anything.
+fn qos_class(spec: Option<&Value>) -> &'static str {
+    let containers: Vec<&Value> = ["initContainers", "containers"]
+        .iter()
+        .filter_map(|list| spec.and_then(|s| s.get(*list)).and_then(Value::as_array))
+        .flatten()
+        .collect();
+    let resources = |c: &Value, kind: &str| -> Map<String, Value> {
+        c.pointer(&format!("/resources/{kind}"))
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default()
+    };
+    if containers
+        .iter()
+        .all(|c| resources(c, "requests").is_empty() && resources(c, "limits").is_empty())
+    {
+        return "BestEffort";
+    }
+    let guaranteed = containers.iter().all(|c| {
+        let limits = resources(c, "limits");
+        let requests = resources(c, "requests");
+        ["cpu", "memory"].iter().all(|r| {
+            limits.get(*r).is_some() && requests.get(*r).is_none_or(|v| Some(v) == limits.get(*r))
+        })
+    });
+    if guaranteed {
+        "Guaranteed"
+    } else {
+        "Burstable"
+    }
+}
+
+/// The `default` ServiceAccount the ServiceAccount controller puts in every namespace.
+pub fn default_service_account(state: &mut State, namespace: &str, now: &str) {
+    let table: Arc<str> = Arc::from("/serviceaccounts");
+    let object = json!({
+        "kind": "ServiceAccount",
+        "apiVersion": "v1",
+        "metadata": {"name": "default", "namespace": namespace, "uid": meta::new_uid(),
+            "resourceVersion": "", "creationTimestamp": now}
+    });
+    state.put(&table, (namespace.to_owned(), "default".to_owned()), object);
+}
+
 /// The `kube-root-ca.crt` ConfigMap the root CA publisher puts in every namespace.
 pub fn root_ca_configmap(state: &mut State, namespace: &str, ca_pem: &str, now: &str) {
     let table: Arc<str> = Arc::from("/configmaps");

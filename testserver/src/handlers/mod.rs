@@ -6,6 +6,7 @@ pub mod discovery;
 pub mod glue;
 pub mod read;
 pub mod remove;
+pub mod reviews;
 pub mod scale;
 pub mod write;
 
@@ -166,6 +167,12 @@ pub async fn handle(
     )?;
     let resources = app.resources.all(&app.store.read());
     let target = routes::resolve(&resources, &raw)?;
+    if target.subresource.is_none() && !target.resource.supports(verb) && request.method != "HEAD" {
+        return Err(ApiError::method_not_allowed());
+    }
+    if request.method == "POST" && reviews::is_review(&target.resource) {
+        return reviews::create(request, user, &target.resource);
+    }
     let encoding = shape(request, &target.resource)?.encoding;
     let mut outcome = match (
         request.method.as_str(),

@@ -241,6 +241,7 @@ fn after_create(app: &App, state: &mut State, resource: &ResourceInfo, created: 
     let table = table_name(resource);
     if &*table == objects::NAMESPACES {
         defaults::root_ca_configmap(state, meta::name(created), &app.ca_pem, now);
+        defaults::default_service_account(state, meta::name(created), now);
     }
     if &*table == CRDS {
         let mut established = created.clone();

@@ -167,8 +167,13 @@ fn mark(current: &Value, propagation: Option<Propagation>, now: &str, table: &st
     meta::set_finalizers(&mut next, &finalizers);
     if let Some(metadata) = meta::metadata_mut(&mut next) {
         metadata.insert("deletionTimestamp".into(), Value::String(now.to_owned()));
-        if table != NAMESPACES {
+        // Graceful deletion (every registry but those of namespaces and CRDs) records
+        // the grace period and bumps the generation of objects that have one.
+        if table != NAMESPACES && table != CRDS {
             metadata.insert("deletionGracePeriodSeconds".into(), Value::from(0));
+            if let Some(generation) = metadata.get("generation").and_then(Value::as_i64) {
+                metadata.insert("generation".into(), Value::from(generation + 1));
+            }
         }
         reorder_deletion_fields(metadata);
     }
@@ -259,6 +264,19 @@ pub fn remove_now(state: &mut State, table: &Arc<str>, key: &Key) -> Option<Arc<
         finish_crds(state, table, &now);
     }
     Some(gone)
+}
+
+/// What the garbage collector does to a new or changed object whose owners
+/// do not all exist: deleted when none does, else the dangling references go.
+pub fn collect_if_orphaned(state: &mut State, table: &Arc<str>, key: &Key) {
+    let Some(object) = state.get(table, key) else {
+        return;
+    };
+    let owners = meta::owner_uids(&object);
+    if owners.is_empty() || owners.iter().all(|uid| state.by_uid(uid).is_some()) {
+        return;
+    }
+    collect_dependent(state, &(table.clone(), key.clone()), &meta::now());
 }
 
 /// A dependent whose owner went: deleted when no other owner is left, else the
@@ -428,6 +446,16 @@ fn delete_crd_objects(state: &mut State, crd: &Value, now: &str) {
     }
     if state.table(&table).is_none_or(|t| t.is_empty()) {
         release_crd(state, crd);
+    } else {
+        let crds: Arc<str> = Arc::from(CRDS);
+        let key = (String::new(), meta::name(crd).to_owned());
+        if let Some(current) = state.get(&crds, &key) {
+            let mut next = (*current).clone();
+            crate::crd::mark_in_progress(&mut next);
+            if next != *current {
+                state.put(&crds, key, next);
+            }
+        }
     }
 }
 

@@ -147,6 +147,9 @@ pub fn create(
     }
     fresh.insert("creationTimestamp".into(), Value::String(now.to_owned()));
     for (field, value) in std::mem::take(metadata) {
+        if omitted(&field, &value) {
+            continue;
+        }
         if !matches!(
             field.as_str(),
             "name"
@@ -170,7 +173,9 @@ pub fn create(
         }
         return Ok(Arc::new(object));
     }
-    Ok(state.put(&table, key, object))
+    let stored = state.put(&table, key.clone(), object);
+    delete::collect_if_orphaned(state, &table, &key);
+    Ok(stored)
 }
 
 /// What an update did.
@@ -358,11 +363,32 @@ fn carry_system_metadata(resource: &ResourceInfo, current: &Value, next: &mut Va
         }
     }
     for (field, value) in std::mem::take(metadata) {
-        if !fresh.contains_key(&field) && field != "selfLink" {
+        if !fresh.contains_key(&field) && field != "selfLink" && !omitted(&field, &value) {
             fresh.insert(field, value);
         }
     }
     *metadata = fresh;
+}
+
+/// Metadata fields Go leaves out when empty (`omitempty`).
+fn omitted(field: &str, value: &Value) -> bool {
+    let empty = match value {
+        Value::Null => true,
+        Value::Array(items) => items.is_empty(),
+        Value::Object(map) => map.is_empty(),
+        Value::String(s) => s.is_empty(),
+        _ => false,
+    };
+    empty
+        && matches!(
+            field,
+            "labels"
+                | "annotations"
+                | "finalizers"
+                | "ownerReferences"
+                | "generateName"
+                | "managedFields"
+        )
 }
 
 /// Whether anything that counts for `generation` changed: `spec` for built-ins,

@@ -1,0 +1,589 @@
+//! Replays a kube-apiserver transcript against a fresh test server and compares
+//! status codes and bodies field by field.
+//!
+//! Values that differ by nature are not compared: uids, resourceVersions,
+//! timestamps, continue tokens (presence is), the CA in `kube-root-ca.crt`,
+//! names the server generated, digits in messages that quote resourceVersions.
+//! Requests are rewritten to use what this server returned where the transcript
+//! used what the real server returned (resourceVersions, uids, generated names,
+//! continue tokens), and `timeoutSeconds` of watches is cut to 1 s; periodic
+//! BOOKMARK events depend on that timing and are not compared (the
+//! `k8s.io/initial-events-end` bookmark is).
+
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper_util::rt::TokioIo;
+use kubegen_testserver::TestServer;
+use kubegen_testserver::auth::Access;
+use serde_json::{Map, Value};
+use tokio::task::JoinHandle;
+
+/// A part of an exchange not compared, and why.
+pub struct Skip {
+    /// Exchange index.
+    pub exchange: usize,
+    /// JSON path prefix (`.status`, `.items[0].metadata.annotations`); `""` skips
+    /// the body, `"!"` the whole exchange (status code too).
+    pub path: &'static str,
+    /// Why the difference is expected.
+    pub why: &'static str,
+}
+
+/// Shorthand for a [`Skip`].
+pub const fn skip(exchange: usize, path: &'static str, why: &'static str) -> Skip {
+    Skip {
+        exchange,
+        path,
+        why,
+    }
+}
+
+/// Where the transcripts are, or `None` (with a note) when they are absent.
+pub fn specs() -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs/apiserver-1.32");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "the apiserver transcripts are missing at {} (required under CI)",
+        dir.display()
+    );
+    eprintln!(
+        "NOTE: skipping transcript replay: the transcripts are missing at {}",
+        dir.display()
+    );
+    None
+}
+
+const ALICE_TOKEN: &str = "alice-token-for-replay";
+
+/// Whether managedFields are compared (they are once server-side apply
+/// bookkeeping is wired; until then the server writes none).
+const COMPARE_MANAGED_FIELDS: bool = false;
+
+/// Replays `scenario` and fails listing every difference not covered by `skips`.
+pub async fn replay(scenario: &str, skips: &[Skip]) {
+    let Some(dir) = specs() else { return };
+    let text = std::fs::read_to_string(dir.join(format!("{scenario}.json"))).unwrap();
+    let file: Value = serde_json::from_str(&text).unwrap();
+    let exchanges = file["exchanges"].as_array().unwrap().clone();
+    let server = TestServer::builder()
+        .plain_http(true)
+        .token(ALICE_TOKEN, "alice", &["developers"], Access::None)
+        .future_resource_version_wait(Duration::from_millis(200))
+        .bookmarks(Duration::from_millis(300), Duration::from_secs(60))
+        .start()
+        .await
+        .unwrap();
+    let mut replay = Replay {
+        address: server.url().trim_start_matches("http://").to_owned(),
+        admin: server.admin_token().to_owned(),
+        maps: Maps::default(),
+        watches: Vec::new(),
+    };
+    let mut problems = Vec::new();
+    for (index, exchange) in exchanges.iter().enumerate() {
+        let skipped: Vec<&Skip> = skips.iter().filter(|s| s.exchange == index).collect();
+        if skipped.iter().any(|s| s.path == "!") {
+            continue;
+        }
+        if exchange["request"].get("body_base64").is_some()
+            || exchange["response"].get("body_base64").is_some()
+        {
+            continue;
+        }
+        if is_watch(exchange) {
+            // Earlier watches end before a new one starts, as they did when recorded.
+            replay.finish_watches(&mut problems, skips).await;
+            let handle = replay.start_watch(exchange);
+            replay.watches.push((index, exchange.clone(), handle));
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            continue;
+        }
+        let (status, body) = replay.send(exchange).await;
+        compare(
+            index,
+            exchange,
+            status,
+            &body,
+            &skipped,
+            &mut replay.maps,
+            &mut problems,
+        );
+    }
+    replay.finish_watches(&mut problems, skips).await;
+    drop(server);
+    assert!(
+        problems.is_empty(),
+        "{scenario}: {} differences from the real server:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+struct Replay {
+    address: String,
+    admin: String,
+    maps: Maps,
+    watches: Vec<(usize, Value, JoinHandle<(u16, Vec<Value>)>)>,
+}
+
+#[derive(Default)]
+struct Maps {
+    /// Real server value → this server's, for resourceVersions, uids, generated
+    /// names and continue tokens.
+    values: HashMap<String, String>,
+    /// This server's generated names → the real ones (to compare bodies).
+    names_back: HashMap<String, String>,
+    /// Every learned value of this server → the real one (for messages that quote them).
+    back: HashMap<String, String>,
+}
+
+fn is_watch(exchange: &Value) -> bool {
+    let path = exchange["request"]["path"].as_str().unwrap_or("");
+    let watching =
+        path.contains("watch=1") || path.contains("watch=true") || path.contains("/watch/");
+    watching && exchange["response"]["status"] == 200 && exchange["response"]["body"].is_array()
+}
+
+impl Replay {
+    fn request_parts(&self, exchange: &Value) -> (String, String, Vec<(String, String)>, Bytes) {
+        let request = &exchange["request"];
+        let method = request["method"].as_str().unwrap().to_owned();
+        let path = self.rewrite_path(request["path"].as_str().unwrap());
+        let mut headers = Vec::new();
+        if let Some(map) = request["headers"].as_object() {
+            for (name, value) in map {
+                let value = value.as_str().unwrap_or("").to_owned();
+                let value = match (name.as_str(), value.as_str()) {
+                    ("Authorization", "Bearer <admin>") => format!("Bearer {}", self.admin),
+                    ("Authorization", "Bearer <user>") => format!("Bearer {ALICE_TOKEN}"),
+                    ("Authorization", "Bearer <invalid>") => "Bearer not-a-valid-token".to_owned(),
+                    _ => value,
+                };
+                headers.push((name.clone(), value));
+            }
+        }
+        let body = if let Some(text) = request.get("body_text").and_then(Value::as_str) {
+            Bytes::from(text.to_owned())
+        } else {
+            match request.get("body") {
+                Some(Value::Null) | None => Bytes::new(),
+                Some(body) => {
+                    let mut body = body.clone();
+                    self.maps.rewrite_request_body(&mut body);
+                    Bytes::from(serde_json::to_vec(&body).unwrap())
+                }
+            }
+        };
+        (method, path, headers, body)
+    }
+
+    fn rewrite_path(&self, path: &str) -> String {
+        let (route, query) = path.split_once('?').unwrap_or((path, ""));
+        let route: Vec<String> = route
+            .split('/')
+            .map(|segment| {
+                self.maps
+                    .values
+                    .get(segment)
+                    .cloned()
+                    .unwrap_or(segment.to_owned())
+            })
+            .collect();
+        let mut out = route.join("/");
+        if !query.is_empty() {
+            let parts: Vec<String> = query
+                .split('&')
+                .map(|part| match part.split_once('=') {
+                    Some(("timeoutSeconds", _)) => "timeoutSeconds=1".to_owned(),
+                    Some((key @ ("resourceVersion" | "continue"), value)) => {
+                        format!("{key}={}", self.maps.resource_version(value))
+                    }
+                    _ => part.to_owned(),
+                })
+                .collect();
+            out.push('?');
+            out.push_str(&parts.join("&"));
+        }
+        out
+    }
+
+    async fn send(&self, exchange: &Value) -> (u16, Value) {
+        let (method, path, headers, body) = self.request_parts(exchange);
+        let response = request(&self.address, &method, &path, &headers, body).await;
+        let status = response.status().as_u16();
+        let yaml = response
+            .headers()
+            .get("content-type")
+            .is_some_and(|t| t.as_bytes().starts_with(b"application/yaml"));
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        if yaml {
+            return (
+                status,
+                serde_yaml_ng::from_slice(&bytes).unwrap_or(Value::Null),
+            );
+        }
+        (status, parse_body(&bytes))
+    }
+
+    fn start_watch(&self, exchange: &Value) -> JoinHandle<(u16, Vec<Value>)> {
+        let (method, path, headers, body) = self.request_parts(exchange);
+        let address = self.address.clone();
+        tokio::spawn(async move {
+            let response = request(&address, &method, &path, &headers, body).await;
+            let status = response.status().as_u16();
+            let mut body = response.into_body();
+            let mut buffer = Vec::new();
+            let deadline = tokio::time::sleep(Duration::from_secs(5));
+            tokio::pin!(deadline);
+            loop {
+                tokio::select! {
+                    frame = body.frame() => match frame {
+                        Some(Ok(frame)) => {
+                            if let Some(data) = frame.data_ref() {
+                                buffer.extend_from_slice(data);
+                            }
+                        }
+                        _ => break,
+                    },
+                    _ = &mut deadline => break,
+                }
+            }
+            let events = buffer
+                .split(|b| *b == b'\n')
+                .filter(|line| !line.is_empty())
+                .filter_map(|line| serde_json::from_slice(line).ok())
+                .collect();
+            (status, events)
+        })
+    }
+
+    async fn finish_watches(&mut self, problems: &mut Vec<String>, skips: &[Skip]) {
+        for (index, exchange, handle) in self.watches.drain(..) {
+            let (status, events) = handle.await.unwrap();
+            let skipped: Vec<&Skip> = skips.iter().filter(|s| s.exchange == index).collect();
+            let keep = |events: &[Value]| -> Vec<Value> {
+                events
+                    .iter()
+                    .filter(|e| {
+                        e["type"] != "BOOKMARK"
+                            || e.pointer("/object/metadata/annotations/k8s.io~1initial-events-end")
+                                .is_some()
+                    })
+                    .cloned()
+                    .collect()
+            };
+            let expected = keep(exchange["response"]["body"].as_array().unwrap());
+            let actual = keep(&events);
+            let mut pseudo = exchange.clone();
+            pseudo["response"]["body"] = Value::Array(expected);
+            compare(
+                index,
+                &pseudo,
+                status,
+                &Value::Array(actual),
+                &skipped,
+                &mut self.maps,
+                problems,
+            );
+        }
+    }
+}
+
+async fn request(
+    address: &str,
+    method: &str,
+    path: &str,
+    headers: &[(String, String)],
+    body: Bytes,
+) -> hyper::Response<hyper::body::Incoming> {
+    let stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    let mut builder = hyper::Request::builder()
+        .method(method)
+        .uri(path)
+        .header("host", address);
+    for (name, value) in headers {
+        builder = builder.header(name.as_str(), value.as_str());
+    }
+    sender
+        .send_request(builder.body(Full::new(body)).unwrap())
+        .await
+        .unwrap()
+}
+
+fn parse_body(bytes: &[u8]) -> Value {
+    if bytes.is_empty() {
+        return Value::Null;
+    }
+    serde_json::from_slice(bytes)
+        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(bytes).into_owned()))
+}
+
+impl Maps {
+    /// This server's counterpart of a real resourceVersion (or continue token).
+    /// One the transcript never showed (an object a controller wrote) is placed
+    /// after the nearest one it did show, when that is close; others (`1`, far
+    /// future ones) are kept as they are.
+    fn resource_version(&self, value: &str) -> String {
+        if let Some(mapped) = self.values.get(value) {
+            return mapped.clone();
+        }
+        let Ok(wanted) = value.parse::<u64>() else {
+            return value.to_owned();
+        };
+        let nearest = self
+            .values
+            .iter()
+            .filter_map(|(e, a)| Some((e.parse::<u64>().ok()?, a.parse::<u64>().ok()?)))
+            .filter(|(e, _)| *e <= wanted && wanted - *e <= 3)
+            .max_by_key(|(e, _)| *e);
+        match nearest {
+            Some((expected, actual)) => (actual + (wanted - expected)).to_string(),
+            None => value.to_owned(),
+        }
+    }
+
+    /// Learns what this server returned where the real one returned something else.
+    fn learn(&mut self, expected: &Value, actual: &Value, key: &str, generated: bool) {
+        match (expected, actual) {
+            (Value::Object(e), Value::Object(a)) => {
+                let generated = e.contains_key("generateName");
+                for (k, ev) in e {
+                    if let Some(av) = a.get(k) {
+                        self.learn(ev, av, k, generated);
+                    }
+                }
+            }
+            (Value::Array(e), Value::Array(a)) if e.len() == a.len() => {
+                for (ev, av) in e.iter().zip(a) {
+                    self.learn(ev, av, key, false);
+                }
+            }
+            (Value::String(e), Value::String(a)) if e != a && !e.is_empty() => {
+                let learned = matches!(key, "resourceVersion" | "uid" | "continue")
+                    || (key == "name" && generated);
+                if learned {
+                    self.values.insert(e.clone(), a.clone());
+                    self.back.insert(a.clone(), e.clone());
+                }
+                if key == "name" && generated {
+                    self.names_back.insert(a.clone(), e.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn rewrite_request_body(&self, value: &mut Value) {
+        match value {
+            Value::Object(map) => {
+                for (key, child) in map.iter_mut() {
+                    if let Value::String(s) = child {
+                        if matches!(key.as_str(), "resourceVersion" | "uid" | "name") {
+                            if let Some(mapped) = self.values.get(s.as_str()) {
+                                *s = mapped.clone();
+                            }
+                        }
+                    } else {
+                        self.rewrite_request_body(child);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|i| self.rewrite_request_body(i)),
+            _ => {}
+        }
+    }
+}
+
+/// Blanks what differs by nature.
+fn normalize(value: &mut Value, maps: &Maps, key: &str) {
+    match value {
+        Value::Object(map) => {
+            normalize_object(map, maps);
+        }
+        Value::Array(items) => {
+            // OpenShift's admission adds a fourth source to token volumes (README).
+            if key == "sources" {
+                items.retain(|s| {
+                    s.pointer("/configMap/name").and_then(Value::as_str)
+                        != Some("openshift-service-ca.crt")
+                });
+            }
+            items.iter_mut().for_each(|i| normalize(i, maps, key))
+        }
+        Value::String(s) => {
+            if key == "name" || key == "generateName" {
+                if let Some(original) = maps.names_back.get(s.as_str()) {
+                    *s = original.clone();
+                }
+            }
+            if s.starts_with("kube-api-access-") && s.len() == "kube-api-access-".len() + 5 {
+                *s = "kube-api-access-<random>".into();
+            }
+            if key == "message" {
+                *s = s
+                    .split_inclusive(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+                    .map(|piece| {
+                        let word = piece
+                            .trim_end_matches(|c: char| !(c.is_ascii_alphanumeric() || c == '-'));
+                        let rest = &piece[word.len()..];
+                        match maps.back.get(word) {
+                            Some(original) => format!("{original}{rest}"),
+                            None => piece.to_owned(),
+                        }
+                    })
+                    .collect();
+            }
+        }
+        _ => {}
+    }
+}
+
+fn normalize_object(map: &mut Map<String, Value>, maps: &Maps) {
+    for field in [
+        "uid",
+        "resourceVersion",
+        "creationTimestamp",
+        "deletionTimestamp",
+        "lastTransitionTime",
+        "time",
+    ] {
+        if let Some(v) = map.get_mut(field) {
+            if v.is_string() {
+                *v = Value::String("<varies>".into());
+            }
+        }
+    }
+    if let Some(Value::String(token)) = map.get_mut("continue") {
+        if !token.is_empty() {
+            *token = "<token>".into();
+        }
+    }
+    if !COMPARE_MANAGED_FIELDS {
+        map.remove("managedFields");
+    }
+    if map.get("kind") == Some(&Value::String("Status".into())) {
+        if let Some(Value::String(message)) = map.get_mut("message") {
+            if message.contains("resource version") {
+                *message = message
+                    .chars()
+                    .map(|c| if c.is_ascii_digit() { '0' } else { c })
+                    .collect();
+            }
+        }
+    }
+    if let Some(ca) = map.get_mut("ca.crt") {
+        *ca = Value::String("<ca>".into());
+    }
+    // The blueprint annotation and the generated names inside it.
+    let keys: Vec<String> = map.keys().cloned().collect();
+    for key in keys {
+        if let Some(child) = map.get_mut(&key) {
+            normalize(child, maps, &key);
+        }
+    }
+}
+
+fn compare(
+    index: usize,
+    exchange: &Value,
+    status: u16,
+    actual: &Value,
+    skips: &[&Skip],
+    maps: &mut Maps,
+    problems: &mut Vec<String>,
+) {
+    let request = &exchange["request"];
+    let label = format!(
+        "#{index} {} {}",
+        request["method"].as_str().unwrap_or(""),
+        request["path"].as_str().unwrap_or("")
+    );
+    let expected_status = exchange["response"]["status"].as_u64().unwrap_or(0) as u16;
+    let yaml = exchange["response"]["headers"]["Content-Type"]
+        .as_str()
+        .is_some_and(|t| t.starts_with("application/yaml"));
+    let expected = match exchange["response"]
+        .get("body_text")
+        .and_then(Value::as_str)
+    {
+        Some(text) if yaml => serde_yaml_ng::from_str(text).unwrap_or(Value::Null),
+        Some(text) => Value::String(text.to_owned()),
+        None => exchange["response"]
+            .get("body")
+            .cloned()
+            .unwrap_or(Value::Null),
+    };
+    maps.learn(&expected, actual, "", false);
+    if status != expected_status {
+        problems.push(format!(
+            "{label}: status {status}, expected {expected_status}\n    got {}",
+            short(actual)
+        ));
+        return;
+    }
+    if skips.iter().any(|s| s.path.is_empty()) {
+        return;
+    }
+    let mut expected = expected;
+    let mut actual = actual.clone();
+    normalize(&mut expected, maps, "");
+    normalize(&mut actual, maps, "");
+    let mut differences = Vec::new();
+    diff("", &expected, &actual, &mut differences);
+    for (path, text) in differences {
+        if skips.iter().any(|s| path.starts_with(s.path)) {
+            continue;
+        }
+        problems.push(format!("{label}: {text}"));
+    }
+}
+
+fn short(value: &Value) -> String {
+    let text = value.to_string();
+    text.chars().take(400).collect()
+}
+
+fn diff(path: &str, expected: &Value, actual: &Value, out: &mut Vec<(String, String)>) {
+    match (expected, actual) {
+        (Value::Object(e), Value::Object(a)) => {
+            let keys: BTreeSet<&String> = e.keys().chain(a.keys()).collect();
+            for key in keys {
+                let sub = format!("{path}.{key}");
+                match (e.get(key), a.get(key)) {
+                    (Some(ev), Some(av)) => diff(&sub, ev, av, out),
+                    (Some(ev), None) => out.push((
+                        sub.clone(),
+                        format!("{sub}: missing (expected {})", short(ev)),
+                    )),
+                    (None, Some(av)) => {
+                        out.push((sub.clone(), format!("{sub}: unexpected {}", short(av))))
+                    }
+                    (None, None) => {}
+                }
+            }
+        }
+        (Value::Array(e), Value::Array(a)) if e.len() == a.len() => {
+            for (i, (ev, av)) in e.iter().zip(a).enumerate() {
+                diff(&format!("{path}[{i}]"), ev, av, out);
+            }
+        }
+        _ if expected == actual => {}
+        _ => out.push((
+            path.to_owned(),
+            format!("{path}: expected {} got {}", short(expected), short(actual)),
+        )),
+    }
+}
