@@ -38,6 +38,7 @@ pub fn apply(resource: &ResourceInfo, value: &mut Value) {
                 pod_spec(spec);
             }
         }
+        ("", "Secret") => secret(map),
         ("apps", "Deployment") => {
             if let Some(spec) = object_field(map, "spec") {
                 default(spec, "replicas", json!(1));
@@ -99,6 +100,21 @@ fn namespace(map: &mut Map<String, Value>) {
     if let Some(status) = object(map, "status") {
         default(status, "phase", json!("Active"));
     }
+}
+
+/// `stringData` folded into `data` (base64), and the default type.
+fn secret(map: &mut Map<String, Value>) {
+    use base64::Engine;
+    if let Some(Value::Object(strings)) = map.remove("stringData") {
+        if let Some(data) = object(map, "data") {
+            for (key, value) in strings {
+                let text = value.as_str().unwrap_or("");
+                let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+                data.insert(key, Value::String(encoded));
+            }
+        }
+    }
+    default(map, "type", json!("Opaque"));
 }
 
 fn template(spec: &mut Map<String, Value>) {

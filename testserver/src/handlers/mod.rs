@@ -8,6 +8,7 @@ pub mod read;
 pub mod remove;
 pub mod reviews;
 pub mod scale;
+pub mod typecheck;
 pub mod write;
 
 use std::sync::Arc;

@@ -198,6 +198,9 @@ pub fn create(app: &Arc<App>, request: &Request, target: &Target) -> Result<Outc
         Part::Main,
         &options,
     )?;
+    if resource.group.is_empty() && resource.kind == "Pod" {
+        defaults::admit_pod(&mut object);
+    }
     let now = meta::now();
     let created = app.store.write(|state| {
         if resource.custom && terminating_crd(state, resource) {
@@ -512,6 +515,9 @@ fn admit(
         .is_none_or(|t| t.starts_with("application/json"));
     let body = (json_body && request.method != "PATCH").then_some(&request.body[..]);
     let schema = app.resources.schema_of(resource);
+    if let Some(why) = super::typecheck::check(schema, object, &resource.kind) {
+        return Err(undecodable(resource, &why));
+    }
     // Every kind has `apiVersion` and `kind`, whether or not its schema lists them.
     let problems: Vec<String> = validation::builtin::problems(schema, object, body)
         .into_iter()

@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::meta;
 use super::objects::{NAMESPACES, table_name};
@@ -367,6 +367,7 @@ fn run_server_finalizers(state: &mut State, table: &Arc<str>, key: &Key, now: &s
         if state.get(table, key).is_none() {
             return;
         }
+        report_remaining_content(state, &key.1, now);
     }
     if &**table == CRDS {
         delete_crd_objects(state, &current, now);
@@ -409,6 +410,63 @@ fn namespace_has_content(state: &State, namespace: &str) -> bool {
             .table(table)
             .is_some_and(|t| t.scan(Some(namespace), None, None).next().is_some())
     })
+}
+
+/// The conditions the namespace controller writes while content with
+/// finalizers holds a terminating namespace.
+fn report_remaining_content(state: &mut State, namespace: &str, now: &str) {
+    use std::collections::BTreeMap;
+    let mut resources: BTreeMap<String, usize> = BTreeMap::new();
+    let mut finalizers: BTreeMap<String, usize> = BTreeMap::new();
+    for table in state.table_names() {
+        let Some(t) = state.table(&table) else {
+            continue;
+        };
+        for (_, object) in t.scan(Some(namespace), None, None) {
+            let (group, plural) = table.split_once('/').unwrap_or(("", &table));
+            *resources.entry(format!("{plural}.{group}")).or_default() += 1;
+            for finalizer in meta::finalizers(object) {
+                *finalizers.entry(finalizer).or_default() += 1;
+            }
+        }
+    }
+    if resources.is_empty() {
+        return;
+    }
+    let remaining: Vec<String> = resources
+        .iter()
+        .map(|(r, n)| format!("{r} has {n} resource instances"))
+        .collect();
+    let mut conditions = vec![
+        json!({"type": "NamespaceDeletionDiscoveryFailure", "status": "False", "lastTransitionTime": now,
+               "reason": "ResourcesDiscovered", "message": "All resources successfully discovered"}),
+        json!({"type": "NamespaceDeletionGroupVersionParsingFailure", "status": "False", "lastTransitionTime": now,
+               "reason": "ParsedGroupVersions", "message": "All legacy kube types successfully parsed"}),
+        json!({"type": "NamespaceDeletionContentFailure", "status": "False", "lastTransitionTime": now,
+               "reason": "ContentDeleted", "message": "All content successfully deleted, may be waiting on finalization"}),
+        json!({"type": "NamespaceContentRemaining", "status": "True", "lastTransitionTime": now,
+               "reason": "SomeResourcesRemain",
+               "message": format!("Some resources are remaining: {}", remaining.join(", "))}),
+    ];
+    if !finalizers.is_empty() {
+        let held: Vec<String> = finalizers
+            .iter()
+            .map(|(f, n)| format!("{f} in {n} resource instances"))
+            .collect();
+        conditions.push(json!({"type": "NamespaceFinalizersRemaining", "status": "True",
+            "lastTransitionTime": now, "reason": "SomeFinalizersRemain",
+            "message": format!("Some content in the namespace has finalizers remaining: {}", held.join(", "))}));
+    }
+    let table: Arc<str> = Arc::from(NAMESPACES);
+    let key = (String::new(), namespace.to_owned());
+    let Some(current) = state.get(&table, &key) else {
+        return;
+    };
+    let mut next = (*current).clone();
+    if let Some(status) = next.get_mut("status").and_then(Value::as_object_mut) {
+        status.insert("conditions".into(), Value::Array(conditions));
+    }
+    state.put(&table, key, next);
 }
 
 /// A terminating namespace goes once it is empty.

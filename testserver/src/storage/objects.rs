@@ -233,19 +233,24 @@ pub fn update(
                 "Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{{{}}}",
                 quoted.join(", ")
             );
-            return Err(ApiError::invalid(
+            // The real server reports the cause twice (ObjectMeta update validation
+            // runs twice) but names it once in the message.
+            let mut error = ApiError::invalid(
                 &resource.group,
                 &resource.kind,
                 &key.1,
-                vec![
-                    cause(
-                        "FieldValueForbidden",
-                        message.clone(),
-                        "metadata.finalizers",
-                    ),
-                    cause("FieldValueForbidden", message, "metadata.finalizers"),
-                ],
-            ));
+                vec![cause(
+                    "FieldValueForbidden",
+                    message.clone(),
+                    "metadata.finalizers",
+                )],
+            );
+            if let Some(details) = error.details.as_mut() {
+                details
+                    .causes
+                    .push(cause("FieldValueForbidden", message, "metadata.finalizers"));
+            }
+            return Err(error);
         }
     }
     if has_generation(resource) && spec_changed(resource, &current, &next) {
@@ -267,8 +272,9 @@ pub fn update(
                 Value::String(meta::resource_version(&current).to_owned()),
             );
         }
+        // The write that removes the last finalizer deletes the object: the
+        // DELETED event carries the state stored before it.
         if !dry_run {
-            state.put(&table, key.clone(), next.clone());
             delete::remove_now(state, &table, key);
         }
         return Ok(Updated::Deleted(Arc::new(next)));

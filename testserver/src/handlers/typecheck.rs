@@ -1,0 +1,187 @@
+//! The type errors the real server's JSON decoder reports for built-in
+//! objects (`json: cannot unmarshal string into Go struct field
+//! ConfigMap.data of type map[string]string`), found by walking the schema.
+
+use serde_json::Value;
+
+use crate::schema::{REF_PREFIX, SchemaRef};
+
+/// The first value of `object` whose JSON type does not fit its schema, as
+/// Go's decoder words it; `kind` names the top-level struct.
+pub fn check(schema: SchemaRef<'_>, object: &Value, kind: &str) -> Option<String> {
+    walk(schema, object, kind, "")
+}
+
+/// The definition name a node refers to (`ObjectMeta` for `…meta.v1.ObjectMeta`).
+fn struct_name(schema: &SchemaRef<'_>) -> Option<String> {
+    let reference = schema.keyword("$ref").and_then(Value::as_str).or_else(|| {
+        schema
+            .keyword("allOf")
+            .and_then(Value::as_array)
+            .and_then(|all| all.first())
+            .and_then(|first| first.get("$ref"))
+            .and_then(Value::as_str)
+    })?;
+    let name = reference.strip_prefix(REF_PREFIX)?;
+    let mut parts = name.rsplit('.');
+    let last = parts.next()?;
+    let package = parts.next().unwrap_or("");
+    Some(format!("{package}.{last}"))
+}
+
+/// Go's name of the type a schema decodes into.
+fn go_type(schema: &SchemaRef<'_>) -> String {
+    if let Some(name) = struct_name(schema) {
+        return name;
+    }
+    match schema.type_name() {
+        Some("string") => "string".into(),
+        Some("boolean") => "bool".into(),
+        Some("number") => "float64".into(),
+        Some("integer") => schema.format().unwrap_or("int64").to_owned(),
+        Some("array") => format!(
+            "[]{}",
+            schema.items().map(|i| go_type(&i)).unwrap_or_default()
+        ),
+        Some("object") => match schema.additional_properties() {
+            Some(values) => format!("map[string]{}", go_type(&values)),
+            None => "map[string]interface {}".into(),
+        },
+        _ => "interface {}".into(),
+    }
+}
+
+fn json_kind(value: &Value) -> String {
+    match value {
+        Value::String(_) => "string".into(),
+        Value::Bool(_) => "bool".into(),
+        Value::Array(_) => "array".into(),
+        Value::Object(_) => "object".into(),
+        Value::Number(n) if n.is_i64() || n.is_u64() => "number".into(),
+        Value::Number(n) => format!("number {n}"),
+        Value::Null => "null".into(),
+    }
+}
+
+fn fits(schema: &SchemaRef<'_>, value: &Value) -> bool {
+    if value.is_null() || schema.is_int_or_string() || schema.preserves_unknown_fields() {
+        return true;
+    }
+    let is_struct = struct_name(schema).is_some() || schema.properties().next().is_some();
+    match schema.type_name() {
+        Some("string") => value.is_string(),
+        Some("boolean") => value.is_boolean(),
+        Some("number") => value.is_number(),
+        Some("integer") => value.is_i64() || value.is_u64(),
+        Some("array") => value.is_array(),
+        Some("object") => value.is_object(),
+        None if is_struct => value.is_object(),
+        _ => true,
+    }
+}
+
+fn walk(schema: SchemaRef<'_>, value: &Value, owner: &str, path: &str) -> Option<String> {
+    match value {
+        Value::Object(map) => {
+            let is_struct = schema.properties().next().is_some();
+            for (key, child) in map {
+                let child_path = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                let (child_schema, child_owner, field_path) = if is_struct {
+                    let Some(child_schema) = schema.property(key) else {
+                        continue;
+                    };
+                    (child_schema, owner.to_owned(), child_path.clone())
+                } else {
+                    let Some(values) = schema.additional_properties() else {
+                        continue;
+                    };
+                    // A map's values are reported as the map field itself.
+                    (values, owner.to_owned(), path.to_owned())
+                };
+                if !fits(&child_schema, child) {
+                    return Some(format!(
+                        "json: cannot unmarshal {} into Go struct field {}.{} of type {}",
+                        json_kind(child),
+                        child_owner,
+                        field_path,
+                        go_type(&child_schema)
+                    ));
+                }
+                let nested_owner = struct_name(&child_schema)
+                    .and_then(|n| n.rsplit('.').next().map(str::to_owned))
+                    .unwrap_or(child_owner);
+                if let Some(error) = walk(child_schema, child, &nested_owner, &field_path) {
+                    return Some(error);
+                }
+            }
+            None
+        }
+        Value::Array(items) => {
+            let item_schema = schema.items()?;
+            for item in items {
+                if !fits(&item_schema, item) {
+                    return Some(format!(
+                        "json: cannot unmarshal {} into Go struct field {}.{} of type {}",
+                        json_kind(item),
+                        owner,
+                        path,
+                        go_type(&item_schema)
+                    ));
+                }
+                let nested_owner = struct_name(&item_schema)
+                    .and_then(|n| n.rsplit('.').next().map(str::to_owned))
+                    .unwrap_or_else(|| owner.to_owned());
+                if let Some(error) = walk(item_schema, item, &nested_owner, path) {
+                    return Some(error);
+                }
+            }
+            None
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::registry::Builtin;
+    use serde_json::json;
+
+    #[test]
+    fn reports_type_errors_as_go_does() {
+        let builtin = Builtin::load().unwrap();
+        let configmaps = builtin
+            .resources
+            .iter()
+            .find(|r| r.group.is_empty() && r.kind == "ConfigMap")
+            .unwrap();
+        let schema = builtin.schema_of(configmaps);
+        let check = |object: Value| check(schema, &object, "ConfigMap");
+        assert_eq!(
+            check(json!({"data": "string"})).as_deref(),
+            Some(
+                "json: cannot unmarshal string into Go struct field ConfigMap.data of type map[string]string"
+            )
+        );
+        assert_eq!(
+            check(json!({"data": {"a": 1}})).as_deref(),
+            Some(
+                "json: cannot unmarshal number into Go struct field ConfigMap.data of type string"
+            )
+        );
+        assert_eq!(
+            check(json!({"metadata": {"labels": ["a"]}})).as_deref(),
+            Some(
+                "json: cannot unmarshal array into Go struct field ObjectMeta.metadata.labels of type map[string]string"
+            )
+        );
+        assert_eq!(
+            check(json!({"data": {"a": "1"}, "metadata": {"name": "x"}})),
+            None
+        );
+    }
+}
