@@ -32,6 +32,8 @@
 pub mod api;
 pub mod bytes;
 #[cfg(feature = "client")]
+pub mod cache;
+#[cfg(feature = "client")]
 pub mod client;
 #[cfg(feature = "client")]
 pub mod config;
@@ -39,7 +41,11 @@ pub mod config;
 pub mod discovery;
 #[cfg(feature = "client")]
 pub mod dynamic;
+#[cfg(feature = "client")]
+pub mod events;
 pub mod intstr;
+#[cfg(feature = "client")]
+pub mod leaderelection;
 pub mod meta;
 pub mod quantity;
 pub mod resource;
@@ -49,11 +55,14 @@ pub mod restmapper;
 pub mod retry;
 pub mod runtime;
 pub mod scheme;
+pub mod serde_fields;
 pub mod serde_null;
 pub mod time;
 pub mod version;
 #[cfg(feature = "client")]
 pub mod watch;
+#[cfg(feature = "client")]
+pub mod workqueue;
 
 #[cfg(feature = "client")]
 pub use api::Api;

@@ -7,8 +7,17 @@ use serde::{Serialize, Serializer};
 
 use super::Resource;
 
-/// One embedded object, without its `apiVersion` and `kind`.
-pub(crate) struct Untyped<'a, K>(pub(crate) &'a K);
+/// One embedded object, serialized without its `apiVersion` and `kind`.
+pub struct Untyped<'a, K>(pub &'a K);
+
+/// A list of embedded objects, each serialized without `apiVersion` and `kind`.
+pub struct UntypedSlice<'a, K>(pub &'a [K]);
+
+impl<K: Resource> Serialize for UntypedSlice<'_, K> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(Untyped))
+    }
+}
 
 impl<K: Resource> Serialize for Untyped<'_, K> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -45,6 +45,7 @@ pub(crate) fn rustfmt_compat(text: &str) -> String {
     struct_fields(&mut lines);
     consts(&mut lines);
     struct_literals(&mut lines);
+    super::serde_impls::layout_invocations(&mut lines);
     let lines = blank_lines_between_items(lines);
     let mut out = lines.join("\n");
     out.push('\n');
@@ -186,7 +187,8 @@ fn join_groups(lines: &mut Vec<String>) {
             continue;
         }
         let joined = if arm {
-            if inner.len() != 1 || lines[close].trim() != "}" {
+            // A statement (`…;`) keeps its block: only an expression becomes `pat => expr,`.
+            if inner.len() != 1 || lines[close].trim() != "}" || inner[0].ends_with(';') {
                 continue;
             }
             format!(

@@ -14,6 +14,7 @@ mod graph;
 mod layout;
 mod paths;
 mod resource;
+mod serde_impls;
 mod types;
 
 #[cfg(test)]

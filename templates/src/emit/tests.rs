@@ -224,10 +224,12 @@ fn a_cycle_of_required_fields_gets_no_default() {
 fn fields_keep_their_wire_names_and_optionality() {
     let text = flat(&fixture::api());
     assert!(text.contains("unclosed\n/// ```\npub r#type: WidgetType,"));
-    assert!(text.contains("#[serde(rename = \"self\")]"));
-    assert!(text.contains("#[serde(rename = \"2xx\")]"));
+    assert!(text.contains("self_: \"self\" optional,"), "{text}");
+    assert!(text.contains("_2xx: \"2xx\" optional,"));
+    assert!(text.contains("r#type: \"type\" required,"));
     // Required and nullable: an `Option` that serializes `null`.
     assert!(text.contains("\npub note: Option<String>,\n"));
+    assert!(text.contains("note: \"note\" nullable,"));
     assert!(text.contains("/// Defaults to `1` on the server."));
     assert!(text.contains("/// Defaults to ``{\"mode\":\"`fast`\"}`` on the server."));
     assert!(text.contains("pub address: Option<std::net::IpAddr>,"));
@@ -244,7 +246,12 @@ fn roots_drop_type_meta_and_keep_metadata() {
     let text = flat(&fixture::api());
     assert!(!text.contains("pub api_version"));
     assert!(!text.contains("pub kind:"));
-    assert!(text.contains("#[serde(default)]\npub metadata: kubegen::meta::v1::ObjectMeta,"));
+    assert!(text.contains("\npub metadata: kubegen::meta::v1::ObjectMeta,"));
+    assert!(text.contains("metadata: \"metadata\" default,"), "{text}");
+    assert!(
+        text.contains("kubegen::object_serde! {\nWidget as resource {"),
+        "{text}"
+    );
     assert!(text.contains("const API_VERSION: &'static str = \"v1\";"));
     assert!(text.contains("const API_VERSION: &'static str = \"example.com/v1\";"));
     assert!(text.contains("const SHORT_NAMES: &'static [&'static str] = &[\"wd\"];"));
@@ -335,27 +342,25 @@ fn keyword_kinds_get_plain_module_names() {
 }
 
 #[test]
-fn helper_names_avoid_the_versions_types() {
+fn serde_impls_come_from_the_runtime_macro() {
     let api = small_api(
         vec![resource("Thing", "things", Scope::Namespaced)],
         vec![
-            root(
-                "Thing",
-                vec![
-                    field("s", "s", named("g", "v1", "S")),
-                    field("w", "w", named("g", "v1", "Wire")),
-                ],
-            ),
+            root("Thing", vec![field("s", "s", named("g", "v1", "S"))]),
             structure("S", None, vec![]),
-            structure("Wire", None, vec![]),
         ],
     );
-    let text = single(&api);
+    let text = flat(&api);
+    // No serde derive and no per-type helper items: the macro writes both impls.
+    assert!(!text.contains("serde::Serialize"), "{text}");
     assert!(
-        text.contains("fn serialize<S2: serde::Serializer>"),
+        text.contains("kubegen::object_serde! {\nThing as resource {\n"),
         "{text}"
     );
-    assert!(text.contains("struct Wire2<'a> {"), "{text}");
+    assert!(
+        text.contains("kubegen::object_serde! {\nS {\n}\n}"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -441,7 +446,11 @@ fn unknown_fields_map_on_a_struct_without_fields() {
         def.unknown_fields = UnknownFields::Typed(TypeRef::String);
     }
     let text = flat(&small_api(vec![], vec![def]));
-    assert!(text.contains("#[serde(flatten)]\npub additional_properties: std::collections::BTreeMap<String, String>,"), "{text}");
+    assert!(
+        text.contains("\npub additional_properties: std::collections::BTreeMap<String, String>,"),
+        "{text}"
+    );
+    assert!(text.contains("extra additional_properties"), "{text}");
 }
 
 #[test]

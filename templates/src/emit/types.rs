@@ -8,6 +8,7 @@ use super::docs::{Docs, code};
 use super::graph::{Graph, Root, TYPE_META_FIELDS, VersionPlan};
 use super::paths::{RuntimePath, Scope, ident, type_ref};
 use super::resource;
+use super::serde_impls::serde_impls;
 use crate::ir::{EnumDef, StructDef, TypeDef, TypePath, TypeRef, UnknownFields};
 use crate::naming::{self, UniqueNames};
 
@@ -33,8 +34,10 @@ pub(crate) struct FieldModel {
     pub ty: TokenStream,
     /// The wire name, when it differs from the Rust name.
     pub rename: Option<String>,
-    /// Absent when `None`: `#[serde(default, skip_serializing_if = "Option::is_none")]`.
+    /// Absent on the wire when `None`.
     pub skip_none: bool,
+    /// The declared type is an `Option` (optional, or required but nullable).
+    pub optional: bool,
     /// Filled with its `Default` when absent (root metadata).
     pub default: bool,
     /// Holds the properties the schema does not declare.
@@ -46,64 +49,6 @@ pub(crate) struct FieldModel {
     pub embedded_kind: Option<String>,
     /// The field's docs.
     pub docs: Docs,
-}
-
-impl FieldModel {
-    fn rename_attr(&self) -> TokenStream {
-        match &self.rename {
-            Some(wire) => quote!(#[serde(rename = #wire)]),
-            None => TokenStream::new(),
-        }
-    }
-
-    /// The field's serde attributes on the struct itself. One attribute per
-    /// concern keeps each short, which keeps prettyplease and rustfmt agreeing.
-    pub(crate) fn attrs(&self) -> TokenStream {
-        let mut out = self.rename_attr();
-        if self.skip_none {
-            out.extend(quote!(#[serde(default, skip_serializing_if = "Option::is_none")]));
-        }
-        if self.default {
-            out.extend(quote!(#[serde(default)]));
-        }
-        if self.flatten {
-            out.extend(quote!(#[serde(flatten)]));
-        }
-        if let Some(serializer) = &self.embedded_kind {
-            out.extend(quote!(#[serde(serialize_with = #serializer)]));
-        }
-        if let Some(deserializer) = &self.null_as_default {
-            out.extend(quote!(#[serde(deserialize_with = #deserializer)]));
-        }
-        out
-    }
-
-    /// The attributes of the field in a serialize-only mirror.
-    pub(crate) fn ser_attrs(&self) -> TokenStream {
-        let mut out = self.rename_attr();
-        if self.skip_none {
-            out.extend(quote!(#[serde(skip_serializing_if = "Option::is_none")]));
-        }
-        if self.flatten {
-            out.extend(quote!(#[serde(flatten)]));
-        }
-        out
-    }
-
-    /// The attributes of the field in a deserialize-only mirror.
-    pub(crate) fn de_attrs(&self) -> TokenStream {
-        let mut out = self.rename_attr();
-        if self.skip_none || self.default {
-            out.extend(quote!(#[serde(default)]));
-        }
-        if let Some(deserializer) = &self.null_as_default {
-            out.extend(quote!(#[serde(deserialize_with = #deserializer)]));
-        }
-        if self.flatten {
-            out.extend(quote!(#[serde(flatten)]));
-        }
-        out
-    }
 }
 
 /// The fields of a struct as emitted: `apiVersion`/`kind` dropped from roots, root
@@ -164,6 +109,7 @@ pub(crate) fn field_models(
         .then(|| format!("{}::serde_null::null_as_default", ctx.runtime.display()));
         models.push(FieldModel {
             null_as_default,
+            optional: !is_metadata && field.is_optional(),
             ident: ident(&field.rust_name, "field name")?,
             ty,
             rename: (naming::unraw(&field.rust_name) != field.wire_name)
@@ -198,6 +144,7 @@ pub(crate) fn field_models(
         ty: quote!(std::collections::BTreeMap<String, #value>),
         rename: None,
         skip_none: false,
+        optional: false,
         default: false,
         flatten: true,
         null_as_default: None,
@@ -238,35 +185,15 @@ fn struct_tokens(def: &StructDef, ctx: &Ctx<'_>) -> Result<TokenStream, EmitErro
         }
     };
     let docs = docs.outer();
-    // Roots serialize by hand (to put `apiVersion` and `kind` first); roots with an
-    // unknown-properties map also deserialize by hand (to keep those two out of it).
-    // Without a serde derive, serde attributes would not compile; the mirrors
-    // in the hand-written impls carry them instead.
-    let derives_serde = match root {
-        None => {
-            derives.extend([quote!(serde::Serialize), quote!(serde::Deserialize)]);
-            true
-        }
-        Some(_) if def.unknown_fields == UnknownFields::Drop => {
-            derives.push(quote!(serde::Deserialize));
-            true
-        }
-        Some(_) => false,
-    };
     let decls = fields.iter().map(|field| {
         let FieldModel { ident, ty, .. } = field;
         let docs = field.docs.outer();
-        let attrs = if derives_serde {
-            field.attrs()
-        } else {
-            TokenStream::new()
-        };
-        quote!(#docs #attrs pub #ident: #ty,)
+        quote!(#docs pub #ident: #ty,)
     });
-    let impls = match root {
-        Some(root) => resource::root_impls(root, &fields, ctx)?,
-        None => TokenStream::new(),
-    };
+    let mut impls = serde_impls(&name, root.is_some(), &fields, ctx.runtime)?;
+    if let Some(root) = root {
+        impls.extend(resource::root_impls(root, ctx)?);
+    }
     Ok(quote! {
         #docs
         #[derive(#(#derives),*)]

@@ -2,7 +2,7 @@
 // Command: `cargo xtask generate (kubegen generate ../shared/specs/kubernetes/swagger.json --out api --runtime-path ../runtime --crate-name kubegen-api)`
 
 /// MatchCondition represents a condition which must by fulfilled for a request to be sent to a webhook.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MatchCondition {
     /// expression represents the expression which will be evaluated by CEL. Must evaluate to bool. CEL expressions have access to the contents of the AdmissionRequest and Authorizer, organized into CEL variables:
     ///
@@ -19,13 +19,17 @@ pub struct MatchCondition {
     /// Required.
     pub name: String,
 }
+kubegen::object_serde! {
+    MatchCondition {
+        expression: "expression" required,
+        name: "name" required,
+    }
+}
 
 /// MatchResources decides whether to run the admission control policy on an object based on whether it meets the match criteria. The exclude rules take precedence over include rules (if a resource matches both, it is excluded)
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MatchResources {
     /// excludeResourceRules describes what operations on what resources/subresources the ValidatingAdmissionPolicy should not care about. The exclude rules take precedence over include rules (if a resource matches both, it is excluded)
-    #[serde(rename = "excludeResourceRules")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude_resource_rules: Option<Vec<NamedRuleWithOperations>>,
     /// matchPolicy defines how the "MatchResources" list is used to match incoming requests. Allowed values are "Exact" or "Equivalent".
     ///
@@ -34,8 +38,6 @@ pub struct MatchResources {
     /// - Equivalent: match a request if modifies a resource listed in rules, even via another API group or version. For example, if deployments can be modified via apps/v1, apps/v1beta1, and extensions/v1beta1, and "rules" only included `apiGroups:["apps"], apiVersions:["v1"], resources: ["deployments"]`, a request to apps/v1beta1 or extensions/v1beta1 would be converted to apps/v1 and sent to the ValidatingAdmissionPolicy.
     ///
     /// Defaults to "Equivalent"
-    #[serde(rename = "matchPolicy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub match_policy: Option<String>,
     /// namespaceSelector decides whether to run the admission control policy on an object based on whether the namespace for that object matches the selector. If the object itself is a namespace, the matching is performed on object.metadata.labels. If the object is another cluster scoped resource, it never skips the policy.
     ///
@@ -68,36 +70,32 @@ pub struct MatchResources {
     /// See https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/ for more examples of label selectors.
     ///
     /// Default to the empty LabelSelector, which matches everything.
-    #[serde(rename = "namespaceSelector")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_selector: Option<kubegen::meta::v1::LabelSelector>,
     /// objectSelector decides whether to run the validation based on if the object has matching labels. objectSelector is evaluated against both the oldObject and newObject that would be sent to the cel validation, and is considered to match if either object matches the selector. A null object (oldObject in the case of create, or newObject in the case of delete) or an object that cannot have labels (like a DeploymentRollback or a PodProxyOptions object) is not considered to match. Use the object selector only if the webhook is opt-in, because end users may skip the admission webhook by setting the labels. Default to the empty LabelSelector, which matches everything.
-    #[serde(rename = "objectSelector")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object_selector: Option<kubegen::meta::v1::LabelSelector>,
     /// resourceRules describes what operations on what resources/subresources the ValidatingAdmissionPolicy matches. The policy cares about an operation if it matches _any_ Rule.
-    #[serde(rename = "resourceRules")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_rules: Option<Vec<NamedRuleWithOperations>>,
+}
+kubegen::object_serde! {
+    MatchResources {
+        exclude_resource_rules: "excludeResourceRules" optional,
+        match_policy: "matchPolicy" optional,
+        namespace_selector: "namespaceSelector" optional,
+        object_selector: "objectSelector" optional,
+        resource_rules: "resourceRules" optional,
+    }
 }
 
 /// NamedRuleWithOperations is a tuple of Operations and Resources with ResourceNames.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NamedRuleWithOperations {
     /// apiGroups is the API groups the resources belong to. '*' is all groups. If '*' is present, the length of the slice must be one. Required.
-    #[serde(rename = "apiGroups")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_groups: Option<Vec<String>>,
     /// apiVersions is the API versions the resources belong to. '*' is all versions. If '*' is present, the length of the slice must be one. Required.
-    #[serde(rename = "apiVersions")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_versions: Option<Vec<String>>,
     /// operations is the operations the admission hook cares about - CREATE, UPDATE, DELETE, CONNECT or * for all of those operations and any future admission operations that are added. If '*' is present, the length of the slice must be one. Required.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operations: Option<Vec<String>>,
     /// resourceNames is an optional white list of names that the rule applies to.  An empty set means that everything is allowed.
-    #[serde(rename = "resourceNames")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_names: Option<Vec<String>>,
     /// resources is a list of resources this rule applies to.
     ///
@@ -106,34 +104,44 @@ pub struct NamedRuleWithOperations {
     /// If wildcard is present, the validation rule will ensure resources do not overlap with each other.
     ///
     /// Depending on the enclosing object, subresources might not be allowed. Required.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<Vec<String>>,
     /// scope specifies the scope of this rule. Valid values are "Cluster", "Namespaced", and "*" "Cluster" means that only cluster-scoped resources will match this rule. Namespace API objects are cluster-scoped. "Namespaced" means that only namespaced resources will match this rule. "*" means that there are no scope restrictions. Subresources match the scope of their parent resource. Default is "*".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
+}
+kubegen::object_serde! {
+    NamedRuleWithOperations {
+        api_groups: "apiGroups" optional,
+        api_versions: "apiVersions" optional,
+        operations: "operations" optional,
+        resource_names: "resourceNames" optional,
+        resources: "resources" optional,
+        scope: "scope" optional,
+    }
 }
 
 /// ParamKind is a tuple of Group Kind and Version.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ParamKind {
     /// apiVersion is the API group version the resources belong to. In format of "group/version". Required.
-    #[serde(rename = "apiVersion")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_version: Option<String>,
     /// kind is the API kind the resources belong to. Required.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
+}
+kubegen::object_serde! {
+    ParamKind {
+        api_version: "apiVersion" optional,
+        kind: "kind" optional,
+    }
 }
 
 /// ParamRef describes how to locate the params to be used as input to expressions of rules applied by a policy binding.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ParamRef {
     /// name is the name of the resource being referenced.
     ///
     /// One of `name` or `selector` must be set, but `name` and `selector` are mutually exclusive properties. If one is set, the other must be unset.
     ///
     /// A single parameter used for all admission requests can be configured by setting the `name` field, leaving `selector` blank, and setting namespace if `paramKind` is namespace-scoped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// namespace is the namespace of the referenced resource. Allows limiting the search for params to a specific namespace. Applies to both `name` and `selector` fields.
     ///
@@ -142,38 +150,37 @@ pub struct ParamRef {
     /// - If `paramKind` is cluster-scoped, this field MUST be unset. Setting this field results in a configuration error.
     ///
     /// - If `paramKind` is namespace-scoped, the namespace of the object being evaluated for admission will be used when this field is left unset. Take care that if this is left empty the binding must not match any cluster-scoped resources, which will result in an error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
     /// parameterNotFoundAction controls the behavior of the binding when the resource exists, and name or selector is valid, but there are no parameters matched by the binding. If the value is set to `Allow`, then no matched parameters will be treated as successful validation by the binding. If set to `Deny`, then no matched parameters will be subject to the `failurePolicy` of the policy.
     ///
     /// Allowed values are `Allow` or `Deny`
     ///
     /// Required
-    #[serde(rename = "parameterNotFoundAction")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parameter_not_found_action: Option<String>,
     /// selector can be used to match multiple param objects based on their labels. Supply selector: {} to match all resources of the ParamKind.
     ///
     /// If multiple params are found, they are all evaluated with the policy expressions and the results are ANDed together.
     ///
     /// One of `name` or `selector` must be set, but `name` and `selector` are mutually exclusive properties. If one is set, the other must be unset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selector: Option<kubegen::meta::v1::LabelSelector>,
+}
+kubegen::object_serde! {
+    ParamRef {
+        name: "name" optional,
+        namespace: "namespace" optional,
+        parameter_not_found_action: "parameterNotFoundAction" optional,
+        selector: "selector" optional,
+    }
 }
 
 /// RuleWithOperations is a tuple of Operations and Resources. It is recommended to make sure that all the tuple expansions are valid.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RuleWithOperations {
     /// apiGroups is the API groups the resources belong to. '*' is all groups. If '*' is present, the length of the slice must be one. Required.
-    #[serde(rename = "apiGroups")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_groups: Option<Vec<String>>,
     /// apiVersions is the API versions the resources belong to. '*' is all versions. If '*' is present, the length of the slice must be one. Required.
-    #[serde(rename = "apiVersions")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_versions: Option<Vec<String>>,
     /// operations is the operations the admission hook cares about - CREATE, UPDATE, DELETE, CONNECT or * for all of those operations and any future admission operations that are added. If '*' is present, the length of the slice must be one. Required.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operations: Option<Vec<String>>,
     /// resources is a list of resources this rule applies to.
     ///
@@ -182,48 +189,64 @@ pub struct RuleWithOperations {
     /// If wildcard is present, the validation rule will ensure resources do not overlap with each other.
     ///
     /// Depending on the enclosing object, subresources might not be allowed. Required.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<Vec<String>>,
     /// scope specifies the scope of this rule. Valid values are "Cluster", "Namespaced", and "*" "Cluster" means that only cluster-scoped resources will match this rule. Namespace API objects are cluster-scoped. "Namespaced" means that only namespaced resources will match this rule. "*" means that there are no scope restrictions. Subresources match the scope of their parent resource. Default is "*".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
+}
+kubegen::object_serde! {
+    RuleWithOperations {
+        api_groups: "apiGroups" optional,
+        api_versions: "apiVersions" optional,
+        operations: "operations" optional,
+        resources: "resources" optional,
+        scope: "scope" optional,
+    }
 }
 
 /// ServiceReference holds a reference to Service.legacy.k8s.io
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ServiceReference {
     /// name is the name of the service. Required
     pub name: String,
     /// namespace is the namespace of the service. Required
     pub namespace: String,
     /// path is an optional URL path which will be sent in any request to this service.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// port is the port on the service that hosts the webhook. Default to 443 for backward compatibility. `port` should be a valid port number (1-65535, inclusive).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i32>,
+}
+kubegen::object_serde! {
+    ServiceReference {
+        name: "name" required,
+        namespace: "namespace" required,
+        path: "path" optional,
+        port: "port" optional,
+    }
 }
 
 /// Variable is the definition of a variable that is used for composition. A variable is defined as a named expression.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Variable {
     /// expression is the expression that will be evaluated as the value of the variable. The CEL expression has access to the same identifiers as the CEL expressions in Validation.
     pub expression: String,
     /// name is the name of the variable. The name must be a valid CEL identifier and unique among all variables. The variable can be accessed in other expressions through `variables` For example, if name is "foo", the variable will be available as `variables.foo`
     pub name: String,
 }
+kubegen::object_serde! {
+    Variable {
+        expression: "expression" required,
+        name: "name" required,
+    }
+}
 
 /// WebhookClientConfig contains the information to make a TLS connection with the webhook
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WebhookClientConfig {
     /// caBundle is a PEM encoded CA bundle which will be used to validate the webhook's server certificate. If unspecified, system trust roots on the apiserver are used.
-    #[serde(rename = "caBundle")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ca_bundle: Option<kubegen::ByteString>,
     /// service is a reference to the service for this webhook. Either `service` or `url` must be specified.
     ///
     /// If the webhook is running within the cluster, then you should use `service`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<ServiceReference>,
     /// url gives the location of the webhook, in standard URL form (`scheme://host:port/path`). Exactly one of `url` or `service` must be specified.
     ///
@@ -236,6 +259,12 @@ pub struct WebhookClientConfig {
     /// A path is optional, and if present may be any string permissible in a URL. You may use the path to pass an arbitrary string to the webhook, for example, a cluster identifier.
     ///
     /// Attempting to use a user or basic auth e.g. "user:password@" is not allowed. Fragments ("#...") and query parameters ("?...") are not allowed, either.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+}
+kubegen::object_serde! {
+    WebhookClientConfig {
+        ca_bundle: "caBundle" optional,
+        service: "service" optional,
+        url: "url" optional,
+    }
 }

@@ -4,42 +4,20 @@
 /// ValidatingAdmissionPolicy describes the definition of an admission validation policy that accepts or rejects an object without changing it.
 ///
 /// `admissionregistration.k8s.io/v1` `ValidatingAdmissionPolicy`, cluster-scoped, plural `validatingadmissionpolicies`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ValidatingAdmissionPolicy {
     /// metadata is the standard object metadata; More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata.
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// spec defines the desired behavior of the ValidatingAdmissionPolicy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<ValidatingAdmissionPolicySpec>,
     /// status represents the current status of the ValidatingAdmissionPolicy, including warnings that are useful to determine if the policy behaves in the expected way. Populated by the system. Read-only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ValidatingAdmissionPolicyStatus>,
 }
-
-impl serde::Serialize for ValidatingAdmissionPolicy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            spec: &'a Option<ValidatingAdmissionPolicySpec>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            status: &'a Option<ValidatingAdmissionPolicyStatus>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-            status: &self.status,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    ValidatingAdmissionPolicy as resource {
+        metadata: "metadata" default,
+        spec: "spec" optional,
+        status: "status" optional,
     }
 }
 
@@ -68,7 +46,7 @@ impl kubegen::Metadata for ValidatingAdmissionPolicy {
 }
 
 /// AuditAnnotation describes how to produce an audit annotation for an API request.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuditAnnotation {
     /// key specifies the audit annotation key. The audit annotation keys of a ValidatingAdmissionPolicy must be unique. The key must be a qualified name ([A-Za-z0-9][-A-Za-z0-9_.]*) no more than 63 bytes in length.
     ///
@@ -83,35 +61,46 @@ pub struct AuditAnnotation {
     /// If multiple ValidatingAdmissionPolicyBinding resources match an API request, then the valueExpression will be evaluated for each binding. All unique values produced by the valueExpressions will be joined together in a comma-separated list.
     ///
     /// Required.
-    #[serde(rename = "valueExpression")]
     pub value_expression: String,
+}
+kubegen::object_serde! {
+    AuditAnnotation {
+        key: "key" required,
+        value_expression: "valueExpression" required,
+    }
 }
 
 /// ExpressionWarning is a warning information that targets a specific expression.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExpressionWarning {
     /// fieldRef is the path to the field that refers to the expression. For example, the reference to the expression of the first item of validations is "spec.validations[0].expression"
-    #[serde(rename = "fieldRef")]
     pub field_ref: String,
     /// warning contains the content of type checking information in a human-readable form. Each line of the warning contains the type that the expression is checked against, followed by the type check error from the compiler.
     pub warning: String,
 }
+kubegen::object_serde! {
+    ExpressionWarning {
+        field_ref: "fieldRef" required,
+        warning: "warning" required,
+    }
+}
 
 /// TypeChecking contains results of type checking the expressions in the ValidatingAdmissionPolicy
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TypeChecking {
     /// expressionWarnings contains the type checking warnings for each expression.
-    #[serde(rename = "expressionWarnings")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expression_warnings: Option<Vec<ExpressionWarning>>,
+}
+kubegen::object_serde! {
+    TypeChecking {
+        expression_warnings: "expressionWarnings" optional,
+    }
 }
 
 /// ValidatingAdmissionPolicySpec is the specification of the desired behavior of the AdmissionPolicy.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ValidatingAdmissionPolicySpec {
     /// auditAnnotations contains CEL expressions which are used to produce audit annotations for the audit event of the API request. validations and auditAnnotations may not both be empty; a least one of validations or auditAnnotations is required.
-    #[serde(rename = "auditAnnotations")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audit_annotations: Option<Vec<AuditAnnotation>>,
     /// failurePolicy defines how to handle failures for the admission policy. Failures can occur from CEL expression parse errors, type check errors, runtime errors and invalid or mis-configured policy definitions or bindings.
     ///
@@ -122,8 +111,6 @@ pub struct ValidatingAdmissionPolicySpec {
     /// When failurePolicy is set to Fail, ValidatingAdmissionPolicyBinding validationActions define how failures are enforced.
     ///
     /// Allowed values are Ignore or Fail. Defaults to Fail.
-    #[serde(rename = "failurePolicy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure_policy: Option<String>,
     /// matchConditions is a list of conditions that must be met for a request to be validated. Match conditions filter requests that have already been matched by the rules, namespaceSelector, and objectSelector. An empty list of matchConditions matches all requests. There are a maximum of 64 match conditions allowed.
     ///
@@ -135,45 +122,50 @@ pub struct ValidatingAdmissionPolicySpec {
     ///   3. If any matchCondition evaluates to an error (but none are FALSE):
     ///      - If failurePolicy=Fail, reject the request
     ///      - If failurePolicy=Ignore, the policy is skipped
-    #[serde(rename = "matchConditions")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub match_conditions: Option<Vec<super::MatchCondition>>,
     /// matchConstraints specifies what resources this policy is designed to validate. The AdmissionPolicy cares about a request if it matches _all_ Constraints. However, in order to prevent clusters from being put into an unstable state that cannot be recovered from via the API ValidatingAdmissionPolicy cannot match ValidatingAdmissionPolicy and ValidatingAdmissionPolicyBinding. Required.
-    #[serde(rename = "matchConstraints")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub match_constraints: Option<super::MatchResources>,
     /// paramKind specifies the kind of resources used to parameterize this policy. If absent, there are no parameters for this policy and the param CEL variable will not be provided to validation expressions. If ParamKind refers to a non-existent kind, this policy definition is mis-configured and the FailurePolicy is applied. If paramKind is specified but paramRef is unset in ValidatingAdmissionPolicyBinding, the params variable will be null.
-    #[serde(rename = "paramKind")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub param_kind: Option<super::ParamKind>,
     /// validations contain CEL expressions which is used to apply the validation. Validations and AuditAnnotations may not both be empty; a minimum of one Validations or AuditAnnotations is required.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validations: Option<Vec<Validation>>,
     /// variables contain definitions of variables that can be used in composition of other expressions. Each variable is defined as a named CEL expression. The variables defined here will be available under `variables` in other expressions of the policy except MatchConditions because MatchConditions are evaluated before the rest of the policy.
     ///
     /// The expression of a variable can refer to other variables defined earlier in the list but not those after. Thus, Variables must be sorted by the order of first appearance and acyclic.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variables: Option<Vec<super::Variable>>,
+}
+kubegen::object_serde! {
+    ValidatingAdmissionPolicySpec {
+        audit_annotations: "auditAnnotations" optional,
+        failure_policy: "failurePolicy" optional,
+        match_conditions: "matchConditions" optional,
+        match_constraints: "matchConstraints" optional,
+        param_kind: "paramKind" optional,
+        validations: "validations" optional,
+        variables: "variables" optional,
+    }
 }
 
 /// ValidatingAdmissionPolicyStatus represents the status of an admission validation policy.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ValidatingAdmissionPolicyStatus {
     /// conditions represent the latest available observations of a policy's current state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<kubegen::meta::v1::Condition>>,
     /// observedGeneration is the generation observed by the controller.
-    #[serde(rename = "observedGeneration")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub observed_generation: Option<i64>,
     /// typeChecking contains the results of type checking for each expression. Presence of this field indicates the completion of the type checking.
-    #[serde(rename = "typeChecking")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_checking: Option<TypeChecking>,
+}
+kubegen::object_serde! {
+    ValidatingAdmissionPolicyStatus {
+        conditions: "conditions" optional,
+        observed_generation: "observedGeneration" optional,
+        type_checking: "typeChecking" optional,
+    }
 }
 
 /// Validation specifies the CEL expression which is used to apply the validation.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Validation {
     /// expression represents the expression which will be evaluated by CEL. ref: https://github.com/google/cel-spec CEL expressions have access to the contents of the API request/response, organized into CEL variables as well as some other useful variables:
     ///
@@ -203,13 +195,17 @@ pub struct Validation {
     /// Required.
     pub expression: String,
     /// message represents the message displayed when validation fails. The message is required if the Expression contains line breaks. The message must not contain line breaks. If unset, the message is "failed rule: {Rule}". e.g. "must be a URL with the host matching spec.host" If the Expression contains line breaks. Message is required. The message must not contain line breaks. If unset, the message is "failed Expression: {Expression}".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// messageExpression declares a CEL expression that evaluates to the validation failure message that is returned when this rule fails. Since messageExpression is used as a failure message, it must evaluate to a string. If both message and messageExpression are present on a validation, then messageExpression will be used if validation fails. If messageExpression results in a runtime error, the runtime error is logged, and the validation failure message is produced as if the messageExpression field were unset. If messageExpression evaluates to an empty string, a string with only spaces, or a string that contains line breaks, then the validation failure message will also be produced as if the messageExpression field were unset, and the fact that messageExpression produced an empty string/string with only spaces/string with line breaks will be logged. messageExpression has access to all the same variables as the `expression` except for 'authorizer' and 'authorizer.requestResource'. Example: "object.x must be less than max ("+string(params.max)+")"
-    #[serde(rename = "messageExpression")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_expression: Option<String>,
     /// reason represents a machine-readable description of why this validation failed. If this is the first validation in the list to fail, this reason, as well as the corresponding HTTP response code, are used in the HTTP response to the client. The currently supported reasons are: "Unauthorized", "Forbidden", "Invalid", "RequestEntityTooLarge". If not set, StatusReasonInvalid is used in the response to the client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+kubegen::object_serde! {
+    Validation {
+        expression: "expression" required,
+        message: "message" optional,
+        message_expression: "messageExpression" optional,
+        reason: "reason" optional,
+    }
 }

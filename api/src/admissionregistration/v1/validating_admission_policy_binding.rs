@@ -8,34 +8,17 @@
 /// The CEL expressions of a policy must have a computed CEL cost below the maximum CEL budget. Each evaluation of the policy is given an independent CEL cost budget. Adding/removing policies, bindings, or params can not affect whether a given (policy, binding, param) combination is within its own CEL budget.
 ///
 /// `admissionregistration.k8s.io/v1` `ValidatingAdmissionPolicyBinding`, cluster-scoped, plural `validatingadmissionpolicybindings`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ValidatingAdmissionPolicyBinding {
     /// metadata is the standard object metadata; More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata.
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// spec defines the desired behavior of the ValidatingAdmissionPolicyBinding.
     pub spec: ValidatingAdmissionPolicyBindingSpec,
 }
-
-impl serde::Serialize for ValidatingAdmissionPolicyBinding {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            spec: &'a ValidatingAdmissionPolicyBindingSpec,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    ValidatingAdmissionPolicyBinding as resource {
+        metadata: "metadata" default,
+        spec: "spec" required,
     }
 }
 
@@ -64,18 +47,13 @@ impl kubegen::Metadata for ValidatingAdmissionPolicyBinding {
 }
 
 /// ValidatingAdmissionPolicyBindingSpec is the specification of the ValidatingAdmissionPolicyBinding.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ValidatingAdmissionPolicyBindingSpec {
     /// matchResources declares what resources match this binding and will be validated by it. Note that this is intersected with the policy's matchConstraints, so only requests that are matched by the policy can be selected by this. If this is unset, all resources matched by the policy are validated by this binding When resourceRules is unset, it does not constrain resource matching. If a resource is matched by the other fields of this object, it will be validated. Note that this is differs from ValidatingAdmissionPolicy matchConstraints, where resourceRules are required.
-    #[serde(rename = "matchResources")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub match_resources: Option<super::MatchResources>,
     /// paramRef specifies the parameter resource used to configure the admission control policy. It should point to a resource of the type specified in ParamKind of the bound ValidatingAdmissionPolicy. If the policy specifies a ParamKind and the resource referred to by ParamRef does not exist, this binding is considered mis-configured and the FailurePolicy of the ValidatingAdmissionPolicy applied. If the policy does not specify a ParamKind then this field is ignored, and the rules are evaluated without a param.
-    #[serde(rename = "paramRef")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub param_ref: Option<super::ParamRef>,
     /// policyName references a ValidatingAdmissionPolicy name which the ValidatingAdmissionPolicyBinding binds to. If the referenced resource does not exist, this binding is considered invalid and will be ignored Required.
-    #[serde(rename = "policyName")]
     pub policy_name: String,
     /// validationActions declares how Validations of the referenced ValidatingAdmissionPolicy are enforced. If a validation evaluates to false it is always enforced according to these actions.
     ///
@@ -96,7 +74,13 @@ pub struct ValidatingAdmissionPolicyBindingSpec {
     /// "Deny" and "Warn" may not be used together since this combination needlessly duplicates the validation failure both in the API response body and the HTTP warning headers.
     ///
     /// Required.
-    #[serde(rename = "validationActions")]
-    #[serde(deserialize_with = "kubegen::serde_null::null_as_default")]
     pub validation_actions: Vec<String>,
+}
+kubegen::object_serde! {
+    ValidatingAdmissionPolicyBindingSpec {
+        match_resources: "matchResources" optional,
+        param_ref: "paramRef" optional,
+        policy_name: "policyName" required,
+        validation_actions: "validationActions" list,
+    }
 }

@@ -4,36 +4,17 @@
 /// ValidatingWebhookConfiguration describes the configuration of and admission webhook that accept or reject and object without changing it.
 ///
 /// `admissionregistration.k8s.io/v1` `ValidatingWebhookConfiguration`, cluster-scoped, plural `validatingwebhookconfigurations`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ValidatingWebhookConfiguration {
     /// metadata is the standard object metadata; More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata.
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// webhooks is a list of webhooks and the affected resources and operations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhooks: Option<Vec<ValidatingWebhook>>,
 }
-
-impl serde::Serialize for ValidatingWebhookConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            webhooks: &'a Option<Vec<ValidatingWebhook>>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            webhooks: &self.webhooks,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    ValidatingWebhookConfiguration as resource {
+        metadata: "metadata" default,
+        webhooks: "webhooks" optional,
     }
 }
 
@@ -62,18 +43,13 @@ impl kubegen::Metadata for ValidatingWebhookConfiguration {
 }
 
 /// ValidatingWebhook describes an admission webhook and the resources and operations it applies to.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ValidatingWebhook {
     /// admissionReviewVersions is an ordered list of preferred `AdmissionReview` versions the Webhook expects. API server will try to use first version in the list which it supports. If none of the versions specified in this list supported by API server, validation will fail for this object. If a persisted webhook configuration specifies allowed versions and does not include any versions known to the API Server, calls to the webhook will fail and be subject to the failure policy.
-    #[serde(rename = "admissionReviewVersions")]
-    #[serde(deserialize_with = "kubegen::serde_null::null_as_default")]
     pub admission_review_versions: Vec<String>,
     /// clientConfig defines how to communicate with the hook. Required
-    #[serde(rename = "clientConfig")]
     pub client_config: super::WebhookClientConfig,
     /// failurePolicy defines how unrecognized errors from the admission endpoint are handled - allowed values are Ignore or Fail. Defaults to Fail.
-    #[serde(rename = "failurePolicy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure_policy: Option<String>,
     /// matchConditions is a list of conditions that must be met for a request to be sent to this webhook. Match conditions filter requests that have already been matched by the rules, namespaceSelector, and objectSelector. An empty list of matchConditions matches all requests. There are a maximum of 64 match conditions allowed.
     ///
@@ -83,8 +59,6 @@ pub struct ValidatingWebhook {
     ///   3. If any matchCondition evaluates to an error (but none are FALSE):
     ///      - If failurePolicy=Fail, reject the request
     ///      - If failurePolicy=Ignore, the error is ignored and the webhook is skipped
-    #[serde(rename = "matchConditions")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub match_conditions: Option<Vec<super::MatchCondition>>,
     /// matchPolicy defines how the "rules" list is used to match incoming requests. Allowed values are "Exact" or "Equivalent".
     ///
@@ -93,8 +67,6 @@ pub struct ValidatingWebhook {
     /// - Equivalent: match a request if modifies a resource listed in rules, even via another API group or version. For example, if deployments can be modified via apps/v1, apps/v1beta1, and extensions/v1beta1, and "rules" only included `apiGroups:["apps"], apiVersions:["v1"], resources: ["deployments"]`, a request to apps/v1beta1 or extensions/v1beta1 would be converted to apps/v1 and sent to the webhook.
     ///
     /// Defaults to "Equivalent"
-    #[serde(rename = "matchPolicy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub match_policy: Option<String>,
     /// name is the name of the admission webhook. Name should be fully qualified, e.g., imagepolicy.kubernetes.io, where "imagepolicy" is the name of the webhook, and kubernetes.io is the name of the organization. Required.
     pub name: String,
@@ -129,21 +101,28 @@ pub struct ValidatingWebhook {
     /// See https://kubernetes.io/docs/concepts/overview/working-with-objects/labels for more examples of label selectors.
     ///
     /// Default to the empty LabelSelector, which matches everything.
-    #[serde(rename = "namespaceSelector")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_selector: Option<kubegen::meta::v1::LabelSelector>,
     /// objectSelector decides whether to run the webhook based on if the object has matching labels. objectSelector is evaluated against both the oldObject and newObject that would be sent to the webhook, and is considered to match if either object matches the selector. A null object (oldObject in the case of create, or newObject in the case of delete) or an object that cannot have labels (like a DeploymentRollback or a PodProxyOptions object) is not considered to match. Use the object selector only if the webhook is opt-in, because end users may skip the admission webhook by setting the labels. Default to the empty LabelSelector, which matches everything.
-    #[serde(rename = "objectSelector")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object_selector: Option<kubegen::meta::v1::LabelSelector>,
     /// rules describes what operations on what resources/subresources the webhook cares about. The webhook cares about an operation if it matches _any_ Rule. However, in order to prevent ValidatingAdmissionWebhooks and MutatingAdmissionWebhooks from putting the cluster in a state which cannot be recovered from without completely disabling the plugin, ValidatingAdmissionWebhooks and MutatingAdmissionWebhooks are never called on admission requests for ValidatingWebhookConfiguration and MutatingWebhookConfiguration objects.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rules: Option<Vec<super::RuleWithOperations>>,
     /// sideEffects states whether this webhook has side effects. Acceptable values are: None, NoneOnDryRun (webhooks created via v1beta1 may also specify Some or Unknown). Webhooks with side effects MUST implement a reconciliation system, since a request may be rejected by a future step in the admission chain and the side effects therefore need to be undone. Requests with the dryRun attribute will be auto-rejected if they match a webhook with sideEffects == Unknown or Some.
-    #[serde(rename = "sideEffects")]
     pub side_effects: String,
     /// timeoutSeconds specifies the timeout for this webhook. After the timeout passes, the webhook call will be ignored or the API call will fail based on the failure policy. The timeout value must be between 1 and 30 seconds. Default to 10 seconds.
-    #[serde(rename = "timeoutSeconds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout_seconds: Option<i32>,
+}
+kubegen::object_serde! {
+    ValidatingWebhook {
+        admission_review_versions: "admissionReviewVersions" list,
+        client_config: "clientConfig" required,
+        failure_policy: "failurePolicy" optional,
+        match_conditions: "matchConditions" optional,
+        match_policy: "matchPolicy" optional,
+        name: "name" required,
+        namespace_selector: "namespaceSelector" optional,
+        object_selector: "objectSelector" optional,
+        rules: "rules" optional,
+        side_effects: "sideEffects" required,
+        timeout_seconds: "timeoutSeconds" optional,
+    }
 }

@@ -2,11 +2,9 @@
 // Command: `cargo xtask generate (kubegen generate ../shared/specs/kubernetes/swagger.json --out api --runtime-path ../runtime --crate-name kubegen-api)`
 
 /// MatchResources decides whether to run the admission control policy on an object based on whether it meets the match criteria. The exclude rules take precedence over include rules (if a resource matches both, it is excluded)
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MatchResources {
     /// excludeResourceRules describes what operations on what resources/subresources the policy should not care about. The exclude rules take precedence over include rules (if a resource matches both, it is excluded)
-    #[serde(rename = "excludeResourceRules")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude_resource_rules: Option<Vec<NamedRuleWithOperations>>,
     /// matchPolicy defines how the "MatchResources" list is used to match incoming requests. Allowed values are "Exact" or "Equivalent".
     ///
@@ -15,8 +13,6 @@ pub struct MatchResources {
     /// - Equivalent: match a request if modifies a resource listed in rules, even via another API group or version. For example, if deployments can be modified via apps/v1, apps/v1beta1, and extensions/v1beta1, and "rules" only included `apiGroups:["apps"], apiVersions:["v1"], resources: ["deployments"]`, the admission policy **does** consider requests made to apps/v1beta1 or extensions/v1beta1 API groups. The API server translates the request to a matched resource API if necessary.
     ///
     /// Defaults to "Equivalent"
-    #[serde(rename = "matchPolicy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub match_policy: Option<String>,
     /// namespaceSelector decides whether to run the admission control policy on an object based on whether the namespace for that object matches the selector. If the object itself is a namespace, the matching is performed on object.metadata.labels. If the object is another cluster scoped resource, it never skips the policy.
     ///
@@ -49,36 +45,32 @@ pub struct MatchResources {
     /// See https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/ for more examples of label selectors.
     ///
     /// Default to the empty LabelSelector, which matches everything.
-    #[serde(rename = "namespaceSelector")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_selector: Option<kubegen::meta::v1::LabelSelector>,
     /// objectSelector decides whether to run the policy based on if the object has matching labels. objectSelector is evaluated against both the oldObject and newObject that would be sent to the policy's expression (CEL), and is considered to match if either object matches the selector. A null object (oldObject in the case of create, or newObject in the case of delete) or an object that cannot have labels (like a DeploymentRollback or a PodProxyOptions object) is not considered to match. Use the object selector only if the webhook is opt-in, because end users may skip the admission webhook by setting the labels. Default to the empty LabelSelector, which matches everything.
-    #[serde(rename = "objectSelector")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object_selector: Option<kubegen::meta::v1::LabelSelector>,
     /// resourceRules describes what operations on what resources/subresources the admission policy matches. The policy cares about an operation if it matches _any_ Rule.
-    #[serde(rename = "resourceRules")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_rules: Option<Vec<NamedRuleWithOperations>>,
+}
+kubegen::object_serde! {
+    MatchResources {
+        exclude_resource_rules: "excludeResourceRules" optional,
+        match_policy: "matchPolicy" optional,
+        namespace_selector: "namespaceSelector" optional,
+        object_selector: "objectSelector" optional,
+        resource_rules: "resourceRules" optional,
+    }
 }
 
 /// NamedRuleWithOperations is a tuple of Operations and Resources with ResourceNames.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NamedRuleWithOperations {
     /// apiGroups is the API groups the resources belong to. '*' is all groups. If '*' is present, the length of the slice must be one. Required.
-    #[serde(rename = "apiGroups")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_groups: Option<Vec<String>>,
     /// apiVersions is the API versions the resources belong to. '*' is all versions. If '*' is present, the length of the slice must be one. Required.
-    #[serde(rename = "apiVersions")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_versions: Option<Vec<String>>,
     /// operations is the operations the admission hook cares about - CREATE, UPDATE, DELETE, CONNECT or * for all of those operations and any future admission operations that are added. If '*' is present, the length of the slice must be one. Required.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operations: Option<Vec<String>>,
     /// resourceNames is an optional white list of names that the rule applies to.  An empty set means that everything is allowed.
-    #[serde(rename = "resourceNames")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_names: Option<Vec<String>>,
     /// resources is a list of resources this rule applies to.
     ///
@@ -87,9 +79,17 @@ pub struct NamedRuleWithOperations {
     /// If wildcard is present, the validation rule will ensure resources do not overlap with each other.
     ///
     /// Depending on the enclosing object, subresources might not be allowed. Required.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<Vec<String>>,
     /// scope specifies the scope of this rule. Valid values are "Cluster", "Namespaced", and "*" "Cluster" means that only cluster-scoped resources will match this rule. Namespace API objects are cluster-scoped. "Namespaced" means that only namespaced resources will match this rule. "*" means that there are no scope restrictions. Subresources match the scope of their parent resource. Default is "*".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
+}
+kubegen::object_serde! {
+    NamedRuleWithOperations {
+        api_groups: "apiGroups" optional,
+        api_versions: "apiVersions" optional,
+        operations: "operations" optional,
+        resource_names: "resourceNames" optional,
+        resources: "resources" optional,
+        scope: "scope" optional,
+    }
 }

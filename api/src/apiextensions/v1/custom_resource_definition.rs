@@ -4,40 +4,20 @@
 /// CustomResourceDefinition represents a resource that should be exposed on the API server.  Its name MUST be in the format <.spec.name>.<.spec.group>.
 ///
 /// `apiextensions.k8s.io/v1` `CustomResourceDefinition`, cluster-scoped, plural `customresourcedefinitions`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomResourceDefinition {
     /// Standard object's metadata More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// spec describes how the user wants the resources to appear
     pub spec: CustomResourceDefinitionSpec,
     /// status indicates the actual state of the CustomResourceDefinition
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CustomResourceDefinitionStatus>,
 }
-
-impl serde::Serialize for CustomResourceDefinition {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            spec: &'a CustomResourceDefinitionSpec,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            status: &'a Option<CustomResourceDefinitionStatus>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-            status: &self.status,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    CustomResourceDefinition as resource {
+        metadata: "metadata" default,
+        spec: "spec" required,
+        status: "status" optional,
     }
 }
 
@@ -66,303 +46,289 @@ impl kubegen::Metadata for CustomResourceDefinition {
 }
 
 /// CustomResourceColumnDefinition specifies a column for server side printing.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomResourceColumnDefinition {
     /// description is a human readable description of this column.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// format is an optional OpenAPI type definition for this column. The 'name' format is applied to the primary identifier column to assist in clients identifying column is the resource name. See https://github.com/OAI/OpenAPI-Specification/blob/master/versions/2.0.md#data-types for details.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<String>,
     /// jsonPath is a simple JSON path (i.e. with array notation) which is evaluated against each custom resource to produce the value for this column.
-    #[serde(rename = "jsonPath")]
     pub json_path: String,
     /// name is a human readable name for the column.
     pub name: String,
     /// priority is an integer defining the relative importance of this column compared to others. Lower numbers are considered higher priority. Columns that may be omitted in limited space scenarios should be given a priority greater than 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
     /// type is an OpenAPI type definition for this column. See https://github.com/OAI/OpenAPI-Specification/blob/master/versions/2.0.md#data-types for details.
     pub r#type: String,
 }
+kubegen::object_serde! {
+    CustomResourceColumnDefinition {
+        description: "description" optional,
+        format: "format" optional,
+        json_path: "jsonPath" required,
+        name: "name" required,
+        priority: "priority" optional,
+        r#type: "type" required,
+    }
+}
 
 /// CustomResourceConversion describes how to convert different versions of a CR.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomResourceConversion {
     /// strategy specifies how custom resources are converted between versions. Allowed values are: - `"None"`: The converter only change the apiVersion and would not touch any other field in the custom resource. - `"Webhook"`: API Server will call to an external webhook to do the conversion. Additional information
     ///   is needed for this option. This requires spec.preserveUnknownFields to be false, and spec.conversion.webhook to be set.
     pub strategy: String,
     /// webhook describes how to call the conversion webhook. Required when `strategy` is set to `"Webhook"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook: Option<WebhookConversion>,
+}
+kubegen::object_serde! {
+    CustomResourceConversion {
+        strategy: "strategy" required,
+        webhook: "webhook" optional,
+    }
 }
 
 /// CustomResourceDefinitionCondition contains details for the current condition of this pod.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomResourceDefinitionCondition {
     /// lastTransitionTime last time the condition transitioned from one status to another.
-    #[serde(rename = "lastTransitionTime")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_transition_time: Option<kubegen::time::Time>,
     /// message is a human-readable message indicating details about last transition.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// observedGeneration represents the .metadata.generation that the condition was set based upon. For instance, if .metadata.generation is currently 12, but the .status.conditions[x].observedGeneration is 9, the condition is out of date with respect to the current state of the instance.
-    #[serde(rename = "observedGeneration")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub observed_generation: Option<i64>,
     /// reason is a unique, one-word, CamelCase reason for the condition's last transition.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// status is the status of the condition. Can be True, False, Unknown.
     pub status: String,
     /// type is the type of the condition. Types include Established, NamesAccepted and Terminating.
     pub r#type: String,
 }
+kubegen::object_serde! {
+    CustomResourceDefinitionCondition {
+        last_transition_time: "lastTransitionTime" optional,
+        message: "message" optional,
+        observed_generation: "observedGeneration" optional,
+        reason: "reason" optional,
+        status: "status" required,
+        r#type: "type" required,
+    }
+}
 
 /// CustomResourceDefinitionNames indicates the names to serve this CustomResourceDefinition
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomResourceDefinitionNames {
     /// categories is a list of grouped resources this custom resource belongs to (e.g. 'all'). This is published in API discovery documents, and used by clients to support invocations like `kubectl get all`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub categories: Option<Vec<String>>,
     /// kind is the serialized kind of the resource. It is normally CamelCase and singular. Custom resource instances will use this value as the `kind` attribute in API calls.
     pub kind: String,
     /// listKind is the serialized kind of the list for this resource. Defaults to "`kind`List".
-    #[serde(rename = "listKind")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list_kind: Option<String>,
     /// plural is the plural name of the resource to serve. The custom resources are served under `/apis/<group>/<version>/.../<plural>`. Must match the name of the CustomResourceDefinition (in the form `<names.plural>.<group>`). Must be all lowercase.
     pub plural: String,
     /// shortNames are short names for the resource, exposed in API discovery documents, and used by clients to support invocations like `kubectl get <shortname>`. It must be all lowercase.
-    #[serde(rename = "shortNames")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub short_names: Option<Vec<String>>,
     /// singular is the singular name of the resource. It must be all lowercase. Defaults to lowercased `kind`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub singular: Option<String>,
+}
+kubegen::object_serde! {
+    CustomResourceDefinitionNames {
+        categories: "categories" optional,
+        kind: "kind" required,
+        list_kind: "listKind" optional,
+        plural: "plural" required,
+        short_names: "shortNames" optional,
+        singular: "singular" optional,
+    }
 }
 
 /// CustomResourceDefinitionSpec describes how a user wants their resource to appear
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomResourceDefinitionSpec {
     /// conversion defines conversion settings for the CRD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversion: Option<CustomResourceConversion>,
     /// group is the API group of the defined custom resource. The custom resources are served under `/apis/<group>/...`. Must match the name of the CustomResourceDefinition (in the form `<names.plural>.<group>`).
     pub group: String,
     /// names specify the resource and kind names for the custom resource.
     pub names: CustomResourceDefinitionNames,
     /// preserveUnknownFields indicates that object fields which are not specified in the OpenAPI schema should be preserved when persisting to storage. apiVersion, kind, metadata and known fields inside metadata are always preserved. This field is deprecated in favor of setting `x-preserve-unknown-fields` to true in `spec.versions[*].schema.openAPIV3Schema`. See https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definitions/#field-pruning for details.
-    #[serde(rename = "preserveUnknownFields")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preserve_unknown_fields: Option<bool>,
     /// scope indicates whether the defined custom resource is cluster- or namespace-scoped. Allowed values are `Cluster` and `Namespaced`.
     pub scope: String,
     /// versions is the list of all API versions of the defined custom resource. Version names are used to compute the order in which served versions are listed in API discovery. If the version string is "kube-like", it will sort above non "kube-like" version strings, which are ordered lexicographically. "Kube-like" versions start with a "v", then are followed by a number (the major version), then optionally the string "alpha" or "beta" and another number (the minor version). These are sorted first by GA > beta > alpha (where GA is a version with no suffix such as beta or alpha), and then by comparing major version, then minor version. An example sorted list of versions: v10, v2, v1, v11beta2, v10beta3, v3beta1, v12alpha1, v11alpha2, foo1, foo10.
-    #[serde(deserialize_with = "kubegen::serde_null::null_as_default")]
     pub versions: Vec<CustomResourceDefinitionVersion>,
+}
+kubegen::object_serde! {
+    CustomResourceDefinitionSpec {
+        conversion: "conversion" optional,
+        group: "group" required,
+        names: "names" required,
+        preserve_unknown_fields: "preserveUnknownFields" optional,
+        scope: "scope" required,
+        versions: "versions" list,
+    }
 }
 
 /// CustomResourceDefinitionStatus indicates the state of the CustomResourceDefinition
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomResourceDefinitionStatus {
     /// acceptedNames are the names that are actually being used to serve discovery. They may be different than the names in spec.
-    #[serde(rename = "acceptedNames")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accepted_names: Option<CustomResourceDefinitionNames>,
     /// conditions indicate state for particular aspects of a CustomResourceDefinition
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<CustomResourceDefinitionCondition>>,
     /// The generation observed by the CRD controller.
-    #[serde(rename = "observedGeneration")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub observed_generation: Option<i64>,
     /// storedVersions lists all versions of CustomResources that were ever persisted. Tracking these versions allows a migration path for stored versions in etcd. The field is mutable so a migration controller can finish a migration to another version (ensuring no old objects are left in storage), and then remove the rest of the versions from this list. Versions may not be removed from `spec.versions` while they exist in this list.
-    #[serde(rename = "storedVersions")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stored_versions: Option<Vec<String>>,
+}
+kubegen::object_serde! {
+    CustomResourceDefinitionStatus {
+        accepted_names: "acceptedNames" optional,
+        conditions: "conditions" optional,
+        observed_generation: "observedGeneration" optional,
+        stored_versions: "storedVersions" optional,
+    }
 }
 
 /// CustomResourceDefinitionVersion describes a version for CRD.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomResourceDefinitionVersion {
     /// additionalPrinterColumns specifies additional columns returned in Table output. See https://kubernetes.io/docs/reference/using-api/api-concepts/#receiving-resources-as-tables for details. If no columns are specified, a single column displaying the age of the custom resource is used.
-    #[serde(rename = "additionalPrinterColumns")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_printer_columns: Option<Vec<CustomResourceColumnDefinition>>,
     /// deprecated indicates this version of the custom resource API is deprecated. When set to true, API requests to this version receive a warning header in the server response. Defaults to false.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deprecated: Option<bool>,
     /// deprecationWarning overrides the default warning returned to API clients. May only be set when `deprecated` is true. The default warning indicates this version is deprecated and recommends use of the newest served version of equal or greater stability, if one exists.
-    #[serde(rename = "deprecationWarning")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deprecation_warning: Option<String>,
     /// name is the version name, e.g. “v1”, “v2beta1”, etc. The custom resources are served under this version at `/apis/<group>/<version>/...` if `served` is true.
     pub name: String,
     /// schema describes the schema used for validation, pruning, and defaulting of this version of the custom resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<CustomResourceValidation>,
     /// selectableFields specifies paths to fields that may be used as field selectors. A maximum of 8 selectable fields are allowed. See https://kubernetes.io/docs/concepts/overview/working-with-objects/field-selectors
-    #[serde(rename = "selectableFields")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selectable_fields: Option<Vec<SelectableField>>,
     /// served is a flag enabling/disabling this version from being served via REST APIs
     pub served: bool,
     /// storage indicates this version should be used when persisting custom resources to storage. There must be exactly one version with storage=true.
     pub storage: bool,
     /// subresources specify what subresources this version of the defined custom resource have.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subresources: Option<CustomResourceSubresources>,
+}
+kubegen::object_serde! {
+    CustomResourceDefinitionVersion {
+        additional_printer_columns: "additionalPrinterColumns" optional,
+        deprecated: "deprecated" optional,
+        deprecation_warning: "deprecationWarning" optional,
+        name: "name" required,
+        schema: "schema" optional,
+        selectable_fields: "selectableFields" optional,
+        served: "served" required,
+        storage: "storage" required,
+        subresources: "subresources" optional,
+    }
 }
 
 /// CustomResourceSubresourceScale defines how to serve the scale subresource for CustomResources.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomResourceSubresourceScale {
     /// labelSelectorPath defines the JSON path inside of a custom resource that corresponds to Scale `status.selector`. Only JSON paths without the array notation are allowed. Must be a JSON Path under `.status` or `.spec`. Must be set to work with HorizontalPodAutoscaler. The field pointed by this JSON path must be a string field (not a complex selector struct) which contains a serialized label selector in string form. More info: https://kubernetes.io/docs/tasks/access-kubernetes-api/custom-resources/custom-resource-definitions#scale-subresource If there is no value under the given path in the custom resource, the `status.selector` value in the `/scale` subresource will default to the empty string.
-    #[serde(rename = "labelSelectorPath")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label_selector_path: Option<String>,
     /// specReplicasPath defines the JSON path inside of a custom resource that corresponds to Scale `spec.replicas`. Only JSON paths without the array notation are allowed. Must be a JSON Path under `.spec`. If there is no value under the given path in the custom resource, the `/scale` subresource will return an error on GET.
-    #[serde(rename = "specReplicasPath")]
     pub spec_replicas_path: String,
     /// statusReplicasPath defines the JSON path inside of a custom resource that corresponds to Scale `status.replicas`. Only JSON paths without the array notation are allowed. Must be a JSON Path under `.status`. If there is no value under the given path in the custom resource, the `status.replicas` value in the `/scale` subresource will default to 0.
-    #[serde(rename = "statusReplicasPath")]
     pub status_replicas_path: String,
+}
+kubegen::object_serde! {
+    CustomResourceSubresourceScale {
+        label_selector_path: "labelSelectorPath" optional,
+        spec_replicas_path: "specReplicasPath" required,
+        status_replicas_path: "statusReplicasPath" required,
+    }
 }
 
 /// CustomResourceSubresources defines the status and scale subresources for CustomResources.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomResourceSubresources {
     /// scale indicates the custom resource should serve a `/scale` subresource that returns an `autoscaling/v1` Scale object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scale: Option<CustomResourceSubresourceScale>,
     /// status indicates the custom resource should serve a `/status` subresource. When enabled: 1. requests to the custom resource primary endpoint ignore changes to the `status` stanza of the object. 2. requests to the custom resource `/status` subresource ignore changes to anything other than the `status` stanza of the object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+}
+kubegen::object_serde! {
+    CustomResourceSubresources {
+        scale: "scale" optional,
+        status: "status" optional,
+    }
 }
 
 /// CustomResourceValidation is a list of validation methods for CustomResources.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomResourceValidation {
     /// openAPIV3Schema is the OpenAPI v3 schema to use for validation and pruning.
-    #[serde(rename = "openAPIV3Schema")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open_apiv3_schema: Option<JSONSchemaProps>,
+}
+kubegen::object_serde! {
+    CustomResourceValidation {
+        open_apiv3_schema: "openAPIV3Schema" optional,
+    }
 }
 
 /// ExternalDocumentation allows referencing an external resource for extended documentation.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExternalDocumentation {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+}
+kubegen::object_serde! {
+    ExternalDocumentation {
+        description: "description" optional,
+        url: "url" optional,
+    }
 }
 
 /// JSONSchemaProps is a JSON-Schema following Specification Draft 4 (http://json-schema.org/).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct JSONSchemaProps {
-    #[serde(rename = "$ref")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ref_: Option<String>,
-    #[serde(rename = "$schema")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema_: Option<String>,
-    #[serde(rename = "additionalItems")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_items: Option<serde_json::Value>,
-    #[serde(rename = "additionalProperties")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_properties: Option<serde_json::Value>,
-    #[serde(rename = "allOf")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub all_of: Option<Vec<JSONSchemaProps>>,
-    #[serde(rename = "anyOf")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub any_of: Option<Vec<JSONSchemaProps>>,
     /// default is a default value for undefined object fields. Defaulting is a beta feature under the CustomResourceDefaulting feature gate. Defaulting requires spec.preserveUnknownFields to be false.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub definitions: Option<std::collections::BTreeMap<String, JSONSchemaProps>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dependencies: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#enum: Option<Vec<serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub example: Option<serde_json::Value>,
-    #[serde(rename = "exclusiveMaximum")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclusive_maximum: Option<bool>,
-    #[serde(rename = "exclusiveMinimum")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclusive_minimum: Option<bool>,
-    #[serde(rename = "externalDocs")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_docs: Option<ExternalDocumentation>,
     /// format is an OpenAPI v3 format string. Unknown formats are ignored. The following formats are validated:
     ///
     /// - bsonobjectid: a bson object ID, i.e. a 24 characters hex string - uri: an URI as parsed by Golang net/url.ParseRequestURI - email: an email address as parsed by Golang net/mail.ParseAddress - hostname: a valid representation for an Internet host name, as defined by RFC 1034, section 3.1 [RFC1034]. - ipv4: an IPv4 IP as parsed by Golang net.ParseIP - ipv6: an IPv6 IP as parsed by Golang net.ParseIP - cidr: a CIDR as parsed by Golang net.ParseCIDR - mac: a MAC address as parsed by Golang net.ParseMAC - uuid: an UUID that allows uppercase defined by the regex (?i)^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$ - uuid3: an UUID3 that allows uppercase defined by the regex (?i)^[0-9a-f]{8}-?[0-9a-f]{4}-?3[0-9a-f]{3}-?[0-9a-f]{4}-?[0-9a-f]{12}$ - uuid4: an UUID4 that allows uppercase defined by the regex (?i)^[0-9a-f]{8}-?[0-9a-f]{4}-?4[0-9a-f]{3}-?[89ab][0-9a-f]{3}-?[0-9a-f]{12}$ - uuid5: an UUID5 that allows uppercase defined by the regex (?i)^[0-9a-f]{8}-?[0-9a-f]{4}-?5[0-9a-f]{3}-?[89ab][0-9a-f]{3}-?[0-9a-f]{12}$ - isbn: an ISBN10 or ISBN13 number string like "0321751043" or "978-0321751041" - isbn10: an ISBN10 number string like "0321751043" - isbn13: an ISBN13 number string like "978-0321751041" - creditcard: a credit card number defined by the regex ^(?:4[0-9]{12}(?:[0-9]{3})?|5[1-5][0-9]{14}|6(?:011|5[0-9][0-9])[0-9]{12}|3[47][0-9]{13}|3(?:0[0-5]|[68][0-9])[0-9]{11}|(?:2131|1800|35\\d{3})\\d{11})$ with any non digit characters mixed in - ssn: a U.S. social security number following the regex ^\\d{3}[- ]?\\d{2}[- ]?\\d{4}$ - hexcolor: an hexadecimal color code like "#FFFFFF: following the regex ^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$ - rgbcolor: an RGB color code like rgb like "rgb(255,255,2559" - byte: base64 encoded binary data - password: any kind of string - date: a date string like "2006-01-02" as defined by full-date in RFC3339 - duration: a duration string like "22 ns" as parsed by Golang time.ParseDuration or compatible with Scala duration format - datetime: a date time string like "2014-12-15T19:30:20.000Z" as defined by date-time in RFC3339.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<serde_json::Value>,
-    #[serde(rename = "maxItems")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_items: Option<i64>,
-    #[serde(rename = "maxLength")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_length: Option<i64>,
-    #[serde(rename = "maxProperties")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_properties: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maximum: Option<f64>,
-    #[serde(rename = "minItems")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_items: Option<i64>,
-    #[serde(rename = "minLength")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_length: Option<i64>,
-    #[serde(rename = "minProperties")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_properties: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minimum: Option<f64>,
-    #[serde(rename = "multipleOf")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multiple_of: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not: Option<Box<JSONSchemaProps>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nullable: Option<bool>,
-    #[serde(rename = "oneOf")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub one_of: Option<Vec<JSONSchemaProps>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pattern: Option<String>,
-    #[serde(rename = "patternProperties")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pattern_properties: Option<std::collections::BTreeMap<String, JSONSchemaProps>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<std::collections::BTreeMap<String, JSONSchemaProps>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    #[serde(rename = "uniqueItems")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unique_items: Option<bool>,
     /// x-kubernetes-embedded-resource defines that the value is an embedded Kubernetes runtime.Object, with TypeMeta and ObjectMeta. The type must be object. It is allowed to further restrict the embedded object. kind, apiVersion and metadata are validated automatically. x-kubernetes-preserve-unknown-fields is allowed to be true, but does not have to be if the object is fully specified (up to kind, apiVersion, metadata).
-    #[serde(rename = "x-kubernetes-embedded-resource")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x_kubernetes_embedded_resource: Option<bool>,
     /// x-kubernetes-int-or-string specifies that this value is either an integer or a string. If this is true, an empty type is allowed and type as child of anyOf is permitted if following one of the following patterns:
     ///
@@ -374,16 +340,12 @@ pub struct JSONSchemaProps {
     ///      - type: integer
     ///      - type: string
     ///    - ... zero or more
-    #[serde(rename = "x-kubernetes-int-or-string")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x_kubernetes_int_or_string: Option<bool>,
     /// x-kubernetes-list-map-keys annotates an array with the x-kubernetes-list-type `map` by specifying the keys used as the index of the map.
     ///
     /// This tag MUST only be used on lists that have the "x-kubernetes-list-type" extension set to "map". Also, the values specified for this attribute must be a scalar typed field of the child structure (no nesting is supported).
     ///
     /// The properties specified must either be required or have a default value, to ensure those properties are present for all list items.
-    #[serde(rename = "x-kubernetes-list-map-keys")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x_kubernetes_list_map_keys: Option<Vec<String>>,
     /// x-kubernetes-list-type annotates an array to further describe its topology. This extension must only be used on lists and may have 3 possible values:
     ///
@@ -399,8 +361,6 @@ pub struct JSONSchemaProps {
     ///      used to identify them. Order is preserved upon merge. The map tag
     ///      must only be used on a list with elements of type object.
     /// Defaults to atomic for arrays.
-    #[serde(rename = "x-kubernetes-list-type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x_kubernetes_list_type: Option<String>,
     /// x-kubernetes-map-type annotates an object to further describe its topology. This extension must only be used when type is object and may have 2 possible values:
     ///
@@ -410,55 +370,102 @@ pub struct JSONSchemaProps {
     ///      the default behaviour for all maps.
     /// 2) `atomic`: the list is treated as a single entity, like a scalar.
     ///      Atomic maps will be entirely replaced when updated.
-    #[serde(rename = "x-kubernetes-map-type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x_kubernetes_map_type: Option<String>,
     /// x-kubernetes-preserve-unknown-fields stops the API server decoding step from pruning fields which are not specified in the validation schema. This affects fields recursively, but switches back to normal pruning behaviour if nested properties or additionalProperties are specified in the schema. This can either be true or undefined. False is forbidden.
-    #[serde(rename = "x-kubernetes-preserve-unknown-fields")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x_kubernetes_preserve_unknown_fields: Option<bool>,
     /// x-kubernetes-validations describes a list of validation rules written in the CEL expression language.
-    #[serde(rename = "x-kubernetes-validations")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x_kubernetes_validations: Option<Vec<ValidationRule>>,
+}
+kubegen::object_serde! {
+    JSONSchemaProps {
+        ref_: "$ref" optional,
+        schema_: "$schema" optional,
+        additional_items: "additionalItems" optional,
+        additional_properties: "additionalProperties" optional,
+        all_of: "allOf" optional,
+        any_of: "anyOf" optional,
+        default: "default" optional,
+        definitions: "definitions" optional,
+        dependencies: "dependencies" optional,
+        description: "description" optional,
+        r#enum: "enum" optional,
+        example: "example" optional,
+        exclusive_maximum: "exclusiveMaximum" optional,
+        exclusive_minimum: "exclusiveMinimum" optional,
+        external_docs: "externalDocs" optional,
+        format: "format" optional,
+        id: "id" optional,
+        items: "items" optional,
+        max_items: "maxItems" optional,
+        max_length: "maxLength" optional,
+        max_properties: "maxProperties" optional,
+        maximum: "maximum" optional,
+        min_items: "minItems" optional,
+        min_length: "minLength" optional,
+        min_properties: "minProperties" optional,
+        minimum: "minimum" optional,
+        multiple_of: "multipleOf" optional,
+        not: "not" optional,
+        nullable: "nullable" optional,
+        one_of: "oneOf" optional,
+        pattern: "pattern" optional,
+        pattern_properties: "patternProperties" optional,
+        properties: "properties" optional,
+        required: "required" optional,
+        title: "title" optional,
+        r#type: "type" optional,
+        unique_items: "uniqueItems" optional,
+        x_kubernetes_embedded_resource: "x-kubernetes-embedded-resource" optional,
+        x_kubernetes_int_or_string: "x-kubernetes-int-or-string" optional,
+        x_kubernetes_list_map_keys: "x-kubernetes-list-map-keys" optional,
+        x_kubernetes_list_type: "x-kubernetes-list-type" optional,
+        x_kubernetes_map_type: "x-kubernetes-map-type" optional,
+        x_kubernetes_preserve_unknown_fields: "x-kubernetes-preserve-unknown-fields" optional,
+        x_kubernetes_validations: "x-kubernetes-validations" optional,
+    }
 }
 
 /// SelectableField specifies the JSON path of a field that may be used with field selectors.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SelectableField {
     /// jsonPath is a simple JSON path which is evaluated against each custom resource to produce a field selector value. Only JSON paths without the array notation are allowed. Must point to a field of type string, boolean or integer. Types with enum values and strings with formats are allowed. If jsonPath refers to absent field in a resource, the jsonPath evaluates to an empty string. Must not point to metdata fields. Required.
-    #[serde(rename = "jsonPath")]
     pub json_path: String,
+}
+kubegen::object_serde! {
+    SelectableField {
+        json_path: "jsonPath" required,
+    }
 }
 
 /// ServiceReference holds a reference to Service.legacy.k8s.io
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ServiceReference {
     /// name is the name of the service. Required
     pub name: String,
     /// namespace is the namespace of the service. Required
     pub namespace: String,
     /// path is an optional URL path at which the webhook will be contacted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// port is an optional service port at which the webhook will be contacted. `port` should be a valid port number (1-65535, inclusive). Defaults to 443 for backward compatibility.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i32>,
+}
+kubegen::object_serde! {
+    ServiceReference {
+        name: "name" required,
+        namespace: "namespace" required,
+        path: "path" optional,
+        port: "port" optional,
+    }
 }
 
 /// ValidationRule describes a validation rule written in the CEL expression language.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ValidationRule {
     /// fieldPath represents the field path returned when the validation fails. It must be a relative JSON path (i.e. with array notation) scoped to the location of this x-kubernetes-validations extension in the schema and refer to an existing field. e.g. when validation checks if a specific attribute `foo` under a map `testMap`, the fieldPath could be set to `.testMap.foo` If the validation checks two lists must have unique attributes, the fieldPath could be set to either of the list: e.g. `.testList` It does not support list numeric index. It supports child operation to refer to an existing field currently. Refer to [JSONPath support in Kubernetes](https://kubernetes.io/docs/reference/kubectl/jsonpath/) for more info. Numeric index of array is not supported. For field name which contains special characters, use `['specialName']` to refer the field name. e.g. for attribute `foo.34$` appears in a list `testList`, the fieldPath could be set to `.testList['foo.34$']`
-    #[serde(rename = "fieldPath")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_path: Option<String>,
     /// Message represents the message displayed when validation fails. The message is required if the Rule contains line breaks. The message must not contain line breaks. If unset, the message is "failed rule: {Rule}". e.g. "must be a URL with the host matching spec.host"
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// MessageExpression declares a CEL expression that evaluates to the validation failure message that is returned when this rule fails. Since messageExpression is used as a failure message, it must evaluate to a string. If both message and messageExpression are present on a rule, then messageExpression will be used if validation fails. If messageExpression results in a runtime error, the runtime error is logged, and the validation failure message is produced as if the messageExpression field were unset. If messageExpression evaluates to an empty string, a string with only spaces, or a string that contains line breaks, then the validation failure message will also be produced as if the messageExpression field were unset, and the fact that messageExpression produced an empty string/string with only spaces/string with line breaks will be logged. messageExpression has access to all the same variables as the rule; the only difference is the return type. Example: "x must be less than max ("+string(self.max)+")"
-    #[serde(rename = "messageExpression")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_expression: Option<String>,
     /// optionalOldSelf is used to opt a transition rule into evaluation even when the object is first created, or if the old object is missing the value.
     ///
@@ -467,11 +474,8 @@ pub struct ValidationRule {
     /// You may check for presence of oldSelf using `oldSelf.hasValue()` and unwrap it after checking using `oldSelf.value()`. Check the CEL documentation for Optional types for more information: https://pkg.go.dev/github.com/google/cel-go/cel#OptionalTypes
     ///
     /// May not be set unless `oldSelf` is used in `rule`.
-    #[serde(rename = "optionalOldSelf")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optional_old_self: Option<bool>,
     /// reason provides a machine-readable validation failure reason that is returned to the caller when a request fails this validation rule. The HTTP status code returned to the caller will match the reason of the reason of the first failed validation rule. The currently supported reasons are: "FieldValueInvalid", "FieldValueForbidden", "FieldValueRequired", "FieldValueDuplicate". If not set, default to use "FieldValueInvalid". All future added reasons must be accepted by clients when reading this value and unknown reasons should be treated as FieldValueInvalid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Rule represents the expression which will be evaluated by CEL. ref: https://github.com/google/cel-spec The Rule is scoped to the location of the x-kubernetes-validations extension in the schema. The `self` variable in the CEL expression is bound to the scoped value. Example: - Rule scoped to the root of a resource with a status subresource: {"rule": "self.status.actual <= self.spec.maxDesired"}
     ///
@@ -508,18 +512,25 @@ pub struct ValidationRule {
     /// Transition rules by default are applied only on UPDATE requests and are skipped if an old value could not be found. You can opt a transition rule into unconditional evaluation by setting `optionalOldSelf` to true.
     pub rule: String,
 }
+kubegen::object_serde! {
+    ValidationRule {
+        field_path: "fieldPath" optional,
+        message: "message" optional,
+        message_expression: "messageExpression" optional,
+        optional_old_self: "optionalOldSelf" optional,
+        reason: "reason" optional,
+        rule: "rule" required,
+    }
+}
 
 /// WebhookClientConfig contains the information to make a TLS connection with the webhook.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WebhookClientConfig {
     /// caBundle is a PEM encoded CA bundle which will be used to validate the webhook's server certificate. If unspecified, system trust roots on the apiserver are used.
-    #[serde(rename = "caBundle")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ca_bundle: Option<kubegen::ByteString>,
     /// service is a reference to the service for this webhook. Either service or url must be specified.
     ///
     /// If the webhook is running within the cluster, then you should use `service`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<ServiceReference>,
     /// url gives the location of the webhook, in standard URL form (`scheme://host:port/path`). Exactly one of `url` or `service` must be specified.
     ///
@@ -532,19 +543,27 @@ pub struct WebhookClientConfig {
     /// A path is optional, and if present may be any string permissible in a URL. You may use the path to pass an arbitrary string to the webhook, for example, a cluster identifier.
     ///
     /// Attempting to use a user or basic auth e.g. "user:password@" is not allowed. Fragments ("#...") and query parameters ("?...") are not allowed, either.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+}
+kubegen::object_serde! {
+    WebhookClientConfig {
+        ca_bundle: "caBundle" optional,
+        service: "service" optional,
+        url: "url" optional,
+    }
 }
 
 /// WebhookConversion describes how to call a conversion webhook
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WebhookConversion {
     /// clientConfig is the instructions for how to call the webhook if strategy is `Webhook`.
-    #[serde(rename = "clientConfig")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_config: Option<WebhookClientConfig>,
     /// conversionReviewVersions is an ordered list of preferred `ConversionReview` versions the Webhook expects. The API server will use the first version in the list which it supports. If none of the versions specified in this list are supported by API server, conversion will fail for the custom resource. If a persisted Webhook configuration specifies allowed versions and does not include any versions known to the API Server, calls to the webhook will fail.
-    #[serde(rename = "conversionReviewVersions")]
-    #[serde(deserialize_with = "kubegen::serde_null::null_as_default")]
     pub conversion_review_versions: Vec<String>,
+}
+kubegen::object_serde! {
+    WebhookConversion {
+        client_config: "clientConfig" optional,
+        conversion_review_versions: "conversionReviewVersions" list,
+    }
 }

@@ -4,42 +4,20 @@
 /// APIService represents a server for a particular GroupVersion. Name must be "version.group".
 ///
 /// `apiregistration.k8s.io/v1` `APIService`, cluster-scoped, plural `apiservices`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct APIService {
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// Spec contains information for locating and communicating with a server
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<APIServiceSpec>,
     /// Status contains derived information about an API server
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<APIServiceStatus>,
 }
-
-impl serde::Serialize for APIService {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            spec: &'a Option<APIServiceSpec>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            status: &'a Option<APIServiceStatus>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-            status: &self.status,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    APIService as resource {
+        metadata: "metadata" default,
+        spec: "spec" optional,
+        status: "status" optional,
     }
 }
 
@@ -68,70 +46,85 @@ impl kubegen::Metadata for APIService {
 }
 
 /// APIServiceCondition describes the state of an APIService at a particular point
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct APIServiceCondition {
     /// Last time the condition transitioned from one status to another.
-    #[serde(rename = "lastTransitionTime")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_transition_time: Option<kubegen::time::Time>,
     /// Human-readable message indicating details about last transition.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Unique, one-word, CamelCase reason for the condition's last transition.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Status is the status of the condition. Can be True, False, Unknown.
     pub status: String,
     /// Type is the type of the condition.
     pub r#type: String,
 }
+kubegen::object_serde! {
+    APIServiceCondition {
+        last_transition_time: "lastTransitionTime" optional,
+        message: "message" optional,
+        reason: "reason" optional,
+        status: "status" required,
+        r#type: "type" required,
+    }
+}
 
 /// APIServiceSpec contains information for locating and communicating with a server. Only https is supported, though you are able to disable certificate verification.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct APIServiceSpec {
     /// CABundle is a PEM encoded CA bundle which will be used to validate an API server's serving certificate. If unspecified, system trust roots on the apiserver are used.
-    #[serde(rename = "caBundle")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ca_bundle: Option<kubegen::ByteString>,
     /// Group is the API group name this server hosts
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
     /// GroupPriorityMinimum is the priority this group should have at least. Higher priority means that the group is preferred by clients over lower priority ones. Note that other versions of this group might specify even higher GroupPriorityMinimum values such that the whole group gets a higher priority. The primary sort is based on GroupPriorityMinimum, ordered highest number to lowest (20 before 10). The secondary sort is based on the alphabetical comparison of the name of the object.  (v1.bar before v1.foo) We'd recommend something like: *.k8s.io (except extensions) at 18000 and PaaSes (OpenShift, Deis) are recommended to be in the 2000s
-    #[serde(rename = "groupPriorityMinimum")]
     pub group_priority_minimum: i32,
     /// InsecureSkipTLSVerify disables TLS certificate verification when communicating with this server. This is strongly discouraged.  You should use the CABundle instead.
-    #[serde(rename = "insecureSkipTLSVerify")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub insecure_skip_tls_verify: Option<bool>,
     /// Service is a reference to the service for this API server.  It must communicate on port 443. If the Service is nil, that means the handling for the API groupversion is handled locally on this server. The call will simply delegate to the normal handler chain to be fulfilled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<ServiceReference>,
     /// Version is the API version this server hosts.  For example, "v1"
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// VersionPriority controls the ordering of this API version inside of its group.  Must be greater than zero. The primary sort is based on VersionPriority, ordered highest to lowest (20 before 10). Since it's inside of a group, the number can be small, probably in the 10s. In case of equal version priorities, the version string will be used to compute the order inside a group. If the version string is "kube-like", it will sort above non "kube-like" version strings, which are ordered lexicographically. "Kube-like" versions start with a "v", then are followed by a number (the major version), then optionally the string "alpha" or "beta" and another number (the minor version). These are sorted first by GA > beta > alpha (where GA is a version with no suffix such as beta or alpha), and then by comparing major version, then minor version. An example sorted list of versions: v10, v2, v1, v11beta2, v10beta3, v3beta1, v12alpha1, v11alpha2, foo1, foo10.
-    #[serde(rename = "versionPriority")]
     pub version_priority: i32,
+}
+kubegen::object_serde! {
+    APIServiceSpec {
+        ca_bundle: "caBundle" optional,
+        group: "group" optional,
+        group_priority_minimum: "groupPriorityMinimum" required,
+        insecure_skip_tls_verify: "insecureSkipTLSVerify" optional,
+        service: "service" optional,
+        version: "version" optional,
+        version_priority: "versionPriority" required,
+    }
 }
 
 /// APIServiceStatus contains derived information about an API server
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct APIServiceStatus {
     /// Current service state of apiService.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<APIServiceCondition>>,
+}
+kubegen::object_serde! {
+    APIServiceStatus {
+        conditions: "conditions" optional,
+    }
 }
 
 /// ServiceReference holds a reference to Service.legacy.k8s.io
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ServiceReference {
     /// Name is the name of the service
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Namespace is the namespace of the service
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
     /// If specified, the port on the service that hosting webhook. Default to 443 for backward compatibility. `port` should be a valid port number (1-65535, inclusive).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i32>,
+}
+kubegen::object_serde! {
+    ServiceReference {
+        name: "name" optional,
+        namespace: "namespace" optional,
+        port: "port" optional,
+    }
 }

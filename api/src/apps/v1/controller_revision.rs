@@ -4,40 +4,20 @@
 /// ControllerRevision implements an immutable snapshot of state data. Clients are responsible for serializing and deserializing the objects that contain their internal state. Once a ControllerRevision has been successfully created, it can not be updated. The API Server will fail validation of all requests that attempt to mutate the Data field. ControllerRevisions may, however, be deleted. Note that, due to its use by both the DaemonSet and StatefulSet controllers for update and rollback, this object is beta. However, it may be subject to name and representation changes in future releases, and clients should not depend on its stability. It is primarily for internal use by controllers.
 ///
 /// `apps/v1` `ControllerRevision`, namespaced, plural `controllerrevisions`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ControllerRevision {
     /// Data is the serialized representation of the state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<kubegen::runtime::RawExtension>,
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// Revision indicates the revision of the state represented by Data.
     pub revision: i64,
 }
-
-impl serde::Serialize for ControllerRevision {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            data: &'a Option<kubegen::runtime::RawExtension>,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            revision: &'a i64,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            data: &self.data,
-            metadata: &self.metadata,
-            revision: &self.revision,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    ControllerRevision as resource {
+        data: "data" optional,
+        metadata: "metadata" default,
+        revision: "revision" required,
     }
 }
 

@@ -4,42 +4,20 @@
 /// DaemonSet represents the configuration of a daemon set.
 ///
 /// `apps/v1` `DaemonSet`, namespaced, plural `daemonsets`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DaemonSet {
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// The desired behavior of this daemon set. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<DaemonSetSpec>,
     /// The current status of this daemon set. This data may be out of date by some window of time. Populated by the system. Read-only. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<DaemonSetStatus>,
 }
-
-impl serde::Serialize for DaemonSet {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            spec: &'a Option<DaemonSetSpec>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            status: &'a Option<DaemonSetStatus>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-            status: &self.status,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    DaemonSet as resource {
+        metadata: "metadata" default,
+        spec: "spec" optional,
+        status: "status" optional,
     }
 }
 
@@ -68,106 +46,118 @@ impl kubegen::Metadata for DaemonSet {
 }
 
 /// DaemonSetCondition describes the state of a DaemonSet at a certain point.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DaemonSetCondition {
     /// Last time the condition transitioned from one status to another.
-    #[serde(rename = "lastTransitionTime")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_transition_time: Option<kubegen::time::Time>,
     /// A human readable message indicating details about the transition.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The reason for the condition's last transition.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Status of the condition, one of True, False, Unknown.
     pub status: String,
     /// Type of DaemonSet condition.
     pub r#type: String,
 }
+kubegen::object_serde! {
+    DaemonSetCondition {
+        last_transition_time: "lastTransitionTime" optional,
+        message: "message" optional,
+        reason: "reason" optional,
+        status: "status" required,
+        r#type: "type" required,
+    }
+}
 
 /// DaemonSetSpec is the specification of a daemon set.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DaemonSetSpec {
     /// The minimum number of seconds for which a newly created DaemonSet pod should be ready without any of its container crashing, for it to be considered available. Defaults to 0 (pod will be considered available as soon as it is ready).
-    #[serde(rename = "minReadySeconds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_ready_seconds: Option<i32>,
     /// The number of old history to retain to allow rollback. This is a pointer to distinguish between explicit zero and not specified. Defaults to 10.
-    #[serde(rename = "revisionHistoryLimit")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revision_history_limit: Option<i32>,
     /// A label query over pods that are managed by the daemon set. Must match in order to be controlled. It must match the pod template's labels. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors
     pub selector: kubegen::meta::v1::LabelSelector,
     /// An object that describes the pod that will be created. The DaemonSet will create exactly one copy of this pod on every node that matches the template's node selector (or on every node if no node selector is specified). The only allowed template.spec.restartPolicy value is "Always". More info: https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller#pod-template
     pub template: super::super::super::core::v1::PodTemplateSpec,
     /// An update strategy to replace existing DaemonSet pods with new pods.
-    #[serde(rename = "updateStrategy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_strategy: Option<DaemonSetUpdateStrategy>,
+}
+kubegen::object_serde! {
+    DaemonSetSpec {
+        min_ready_seconds: "minReadySeconds" optional,
+        revision_history_limit: "revisionHistoryLimit" optional,
+        selector: "selector" required,
+        template: "template" required,
+        update_strategy: "updateStrategy" optional,
+    }
 }
 
 /// DaemonSetStatus represents the current status of a daemon set.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DaemonSetStatus {
     /// Count of hash collisions for the DaemonSet. The DaemonSet controller uses this field as a collision avoidance mechanism when it needs to create the name for the newest ControllerRevision.
-    #[serde(rename = "collisionCount")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collision_count: Option<i32>,
     /// Represents the latest available observations of a DaemonSet's current state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<DaemonSetCondition>>,
     /// The number of nodes that are running at least 1 daemon pod and are supposed to run the daemon pod. More info: https://kubernetes.io/docs/concepts/workloads/controllers/daemonset/
-    #[serde(rename = "currentNumberScheduled")]
     pub current_number_scheduled: i32,
     /// The total number of nodes that should be running the daemon pod (including nodes correctly running the daemon pod). More info: https://kubernetes.io/docs/concepts/workloads/controllers/daemonset/
-    #[serde(rename = "desiredNumberScheduled")]
     pub desired_number_scheduled: i32,
     /// The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and available (ready for at least spec.minReadySeconds)
-    #[serde(rename = "numberAvailable")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number_available: Option<i32>,
     /// The number of nodes that are running the daemon pod, but are not supposed to run the daemon pod. More info: https://kubernetes.io/docs/concepts/workloads/controllers/daemonset/
-    #[serde(rename = "numberMisscheduled")]
     pub number_misscheduled: i32,
     /// numberReady is the number of nodes that should be running the daemon pod and have one or more of the daemon pod running with a Ready Condition.
-    #[serde(rename = "numberReady")]
     pub number_ready: i32,
     /// The number of nodes that should be running the daemon pod and have none of the daemon pod running and available (ready for at least spec.minReadySeconds)
-    #[serde(rename = "numberUnavailable")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number_unavailable: Option<i32>,
     /// The most recent generation observed by the daemon set controller.
-    #[serde(rename = "observedGeneration")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub observed_generation: Option<i64>,
     /// The total number of nodes that are running updated daemon pod
-    #[serde(rename = "updatedNumberScheduled")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_number_scheduled: Option<i32>,
+}
+kubegen::object_serde! {
+    DaemonSetStatus {
+        collision_count: "collisionCount" optional,
+        conditions: "conditions" optional,
+        current_number_scheduled: "currentNumberScheduled" required,
+        desired_number_scheduled: "desiredNumberScheduled" required,
+        number_available: "numberAvailable" optional,
+        number_misscheduled: "numberMisscheduled" required,
+        number_ready: "numberReady" required,
+        number_unavailable: "numberUnavailable" optional,
+        observed_generation: "observedGeneration" optional,
+        updated_number_scheduled: "updatedNumberScheduled" optional,
+    }
 }
 
 /// DaemonSetUpdateStrategy is a struct used to control the update strategy for a DaemonSet.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DaemonSetUpdateStrategy {
     /// Rolling update config params. Present only if type = "RollingUpdate".
-    #[serde(rename = "rollingUpdate")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rolling_update: Option<RollingUpdateDaemonSet>,
     /// Type of daemon set update. Can be "RollingUpdate" or "OnDelete". Default is RollingUpdate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+}
+kubegen::object_serde! {
+    DaemonSetUpdateStrategy {
+        rolling_update: "rollingUpdate" optional,
+        r#type: "type" optional,
+    }
 }
 
 /// Spec to control the desired behavior of daemon set rolling update.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RollingUpdateDaemonSet {
     /// The maximum number of nodes with an existing available DaemonSet pod that can have an updated DaemonSet pod during during an update. Value can be an absolute number (ex: 5) or a percentage of desired pods (ex: 10%). This can not be 0 if MaxUnavailable is 0. Absolute number is calculated from percentage by rounding up to a minimum of 1. Default value is 0. Example: when this is set to 30%, at most 30% of the total number of nodes that should be running the daemon pod (i.e. status.desiredNumberScheduled) can have their a new pod created before the old pod is marked as deleted. The update starts by launching new pods on 30% of nodes. Once an updated pod is available (Ready for at least minReadySeconds) the old DaemonSet pod on that node is marked deleted. If the old pod becomes unavailable for any reason (Ready transitions to false, is evicted, or is drained) an updated pod is immediately created on that node without considering surge limits. Allowing surge implies the possibility that the resources consumed by the daemonset on any given node can double if the readiness check fails, and so resource intensive daemonsets should take into account that they may cause evictions during disruption.
-    #[serde(rename = "maxSurge")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_surge: Option<kubegen::intstr::IntOrString>,
     /// The maximum number of DaemonSet pods that can be unavailable during the update. Value can be an absolute number (ex: 5) or a percentage of total number of DaemonSet pods at the start of the update (ex: 10%). Absolute number is calculated from percentage by rounding up. This cannot be 0 if MaxSurge is 0 Default value is 1. Example: when this is set to 30%, at most 30% of the total number of nodes that should be running the daemon pod (i.e. status.desiredNumberScheduled) can have their pods stopped for an update at any given time. The update starts by stopping at most 30% of those DaemonSet pods and then brings up new DaemonSet pods in their place. Once the new pods are available, it then proceeds onto other DaemonSet pods, thus ensuring that at least 70% of original number of DaemonSet pods are available at all times during the update.
-    #[serde(rename = "maxUnavailable")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_unavailable: Option<kubegen::intstr::IntOrString>,
+}
+kubegen::object_serde! {
+    RollingUpdateDaemonSet {
+        max_surge: "maxSurge" optional,
+        max_unavailable: "maxUnavailable" optional,
+    }
 }

@@ -4,42 +4,20 @@
 /// Deployment enables declarative updates for Pods and ReplicaSets.
 ///
 /// `apps/v1` `Deployment`, namespaced, plural `deployments`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Deployment {
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// Specification of the desired behavior of the Deployment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<DeploymentSpec>,
     /// Most recently observed status of the Deployment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<DeploymentStatus>,
 }
-
-impl serde::Serialize for Deployment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            spec: &'a Option<DeploymentSpec>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            status: &'a Option<DeploymentStatus>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-            status: &self.status,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    Deployment as resource {
+        metadata: "metadata" default,
+        spec: "spec" optional,
+        status: "status" optional,
     }
 }
 
@@ -68,120 +46,129 @@ impl kubegen::Metadata for Deployment {
 }
 
 /// DeploymentCondition describes the state of a deployment at a certain point.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeploymentCondition {
     /// Last time the condition transitioned from one status to another.
-    #[serde(rename = "lastTransitionTime")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_transition_time: Option<kubegen::time::Time>,
     /// The last time this condition was updated.
-    #[serde(rename = "lastUpdateTime")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_update_time: Option<kubegen::time::Time>,
     /// A human readable message indicating details about the transition.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The reason for the condition's last transition.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Status of the condition, one of True, False, Unknown.
     pub status: String,
     /// Type of deployment condition.
     pub r#type: String,
 }
+kubegen::object_serde! {
+    DeploymentCondition {
+        last_transition_time: "lastTransitionTime" optional,
+        last_update_time: "lastUpdateTime" optional,
+        message: "message" optional,
+        reason: "reason" optional,
+        status: "status" required,
+        r#type: "type" required,
+    }
+}
 
 /// DeploymentSpec is the specification of the desired behavior of the Deployment.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeploymentSpec {
     /// Minimum number of seconds for which a newly created pod should be ready without any of its container crashing, for it to be considered available. Defaults to 0 (pod will be considered available as soon as it is ready)
-    #[serde(rename = "minReadySeconds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_ready_seconds: Option<i32>,
     /// Indicates that the deployment is paused.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paused: Option<bool>,
     /// The maximum time in seconds for a deployment to make progress before it is considered to be failed. The deployment controller will continue to process failed deployments and a condition with a ProgressDeadlineExceeded reason will be surfaced in the deployment status. Note that progress will not be estimated during the time a deployment is paused. Defaults to 600s.
-    #[serde(rename = "progressDeadlineSeconds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub progress_deadline_seconds: Option<i32>,
     /// Number of desired pods. This is a pointer to distinguish between explicit zero and not specified. Defaults to 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replicas: Option<i32>,
     /// The number of old ReplicaSets to retain to allow rollback. This is a pointer to distinguish between explicit zero and not specified. Defaults to 10.
-    #[serde(rename = "revisionHistoryLimit")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revision_history_limit: Option<i32>,
     /// Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment. It must match the pod template's labels.
     pub selector: kubegen::meta::v1::LabelSelector,
     /// The deployment strategy to use to replace existing pods with new ones.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strategy: Option<DeploymentStrategy>,
     /// Template describes the pods that will be created. The only allowed template.spec.restartPolicy value is "Always".
     pub template: super::super::super::core::v1::PodTemplateSpec,
 }
+kubegen::object_serde! {
+    DeploymentSpec {
+        min_ready_seconds: "minReadySeconds" optional,
+        paused: "paused" optional,
+        progress_deadline_seconds: "progressDeadlineSeconds" optional,
+        replicas: "replicas" optional,
+        revision_history_limit: "revisionHistoryLimit" optional,
+        selector: "selector" required,
+        strategy: "strategy" optional,
+        template: "template" required,
+    }
+}
 
 /// DeploymentStatus is the most recently observed status of the Deployment.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeploymentStatus {
     /// Total number of available non-terminating pods (ready for at least minReadySeconds) targeted by this deployment.
-    #[serde(rename = "availableReplicas")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_replicas: Option<i32>,
     /// Count of hash collisions for the Deployment. The Deployment controller uses this field as a collision avoidance mechanism when it needs to create the name for the newest ReplicaSet.
-    #[serde(rename = "collisionCount")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collision_count: Option<i32>,
     /// Represents the latest available observations of a deployment's current state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<DeploymentCondition>>,
     /// The generation observed by the deployment controller.
-    #[serde(rename = "observedGeneration")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub observed_generation: Option<i64>,
     /// Total number of non-terminating pods targeted by this Deployment with a Ready Condition.
-    #[serde(rename = "readyReplicas")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ready_replicas: Option<i32>,
     /// Total number of non-terminating pods targeted by this deployment (their labels match the selector).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replicas: Option<i32>,
     /// Total number of terminating pods targeted by this deployment. Terminating pods have a non-null .metadata.deletionTimestamp and have not yet reached the Failed or Succeeded .status.phase.
     ///
     /// This is a beta field and requires enabling DeploymentReplicaSetTerminatingReplicas feature (enabled by default).
-    #[serde(rename = "terminatingReplicas")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terminating_replicas: Option<i32>,
     /// Total number of unavailable pods targeted by this deployment. This is the total number of pods that are still required for the deployment to have 100% available capacity. They may either be pods that are running but not yet available or pods that still have not been created.
-    #[serde(rename = "unavailableReplicas")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unavailable_replicas: Option<i32>,
     /// Total number of non-terminating pods targeted by this deployment that have the desired template spec.
-    #[serde(rename = "updatedReplicas")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_replicas: Option<i32>,
+}
+kubegen::object_serde! {
+    DeploymentStatus {
+        available_replicas: "availableReplicas" optional,
+        collision_count: "collisionCount" optional,
+        conditions: "conditions" optional,
+        observed_generation: "observedGeneration" optional,
+        ready_replicas: "readyReplicas" optional,
+        replicas: "replicas" optional,
+        terminating_replicas: "terminatingReplicas" optional,
+        unavailable_replicas: "unavailableReplicas" optional,
+        updated_replicas: "updatedReplicas" optional,
+    }
 }
 
 /// DeploymentStrategy describes how to replace existing pods with new ones.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeploymentStrategy {
     /// Rolling update config params. Present only if DeploymentStrategyType = RollingUpdate.
-    #[serde(rename = "rollingUpdate")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rolling_update: Option<RollingUpdateDeployment>,
     /// Type of deployment. Can be "Recreate" or "RollingUpdate". Default is RollingUpdate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+}
+kubegen::object_serde! {
+    DeploymentStrategy {
+        rolling_update: "rollingUpdate" optional,
+        r#type: "type" optional,
+    }
 }
 
 /// Spec to control the desired behavior of rolling update.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RollingUpdateDeployment {
     /// The maximum number of pods that can be scheduled above the desired number of pods. Value can be an absolute number (ex: 5) or a percentage of desired pods (ex: 10%). This can not be 0 if MaxUnavailable is 0. Absolute number is calculated from percentage by rounding up. Defaults to 25%. Example: when this is set to 30%, the new ReplicaSet can be scaled up immediately when the rolling update starts, such that the total number of old and new pods do not exceed 130% of desired pods. Once old pods have been killed, new ReplicaSet can be scaled up further, ensuring that total number of pods running at any time during the update is at most 130% of desired pods.
-    #[serde(rename = "maxSurge")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_surge: Option<kubegen::intstr::IntOrString>,
     /// The maximum number of pods that can be unavailable during the update. Value can be an absolute number (ex: 5) or a percentage of desired pods (ex: 10%). Absolute number is calculated from percentage by rounding down. This can not be 0 if MaxSurge is 0. Defaults to 25%. Example: when this is set to 30%, the old ReplicaSet can be scaled down to 70% of desired pods immediately when the rolling update starts. Once new pods are ready, old ReplicaSet can be scaled down further, followed by scaling up the new ReplicaSet, ensuring that the total number of pods available at all times during the update is at least 70% of desired pods.
-    #[serde(rename = "maxUnavailable")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_unavailable: Option<kubegen::intstr::IntOrString>,
+}
+kubegen::object_serde! {
+    RollingUpdateDeployment {
+        max_surge: "maxSurge" optional,
+        max_unavailable: "maxUnavailable" optional,
+    }
 }

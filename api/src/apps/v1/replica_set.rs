@@ -4,42 +4,20 @@
 /// ReplicaSet ensures that a specified number of pod replicas are running at any given time.
 ///
 /// `apps/v1` `ReplicaSet`, namespaced, plural `replicasets`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReplicaSet {
     /// If the Labels of a ReplicaSet are empty, they are defaulted to be the same as the Pod(s) that the ReplicaSet manages. Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// Spec defines the specification of the desired behavior of the ReplicaSet. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<ReplicaSetSpec>,
     /// Status is the most recently observed status of the ReplicaSet. This data may be out of date by some window of time. Populated by the system. Read-only. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ReplicaSetStatus>,
 }
-
-impl serde::Serialize for ReplicaSet {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            spec: &'a Option<ReplicaSetSpec>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            status: &'a Option<ReplicaSetStatus>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-            status: &self.status,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    ReplicaSet as resource {
+        metadata: "metadata" default,
+        spec: "spec" optional,
+        status: "status" optional,
     }
 }
 
@@ -68,69 +46,78 @@ impl kubegen::Metadata for ReplicaSet {
 }
 
 /// ReplicaSetCondition describes the state of a replica set at a certain point.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReplicaSetCondition {
     /// The last time the condition transitioned from one status to another.
-    #[serde(rename = "lastTransitionTime")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_transition_time: Option<kubegen::time::Time>,
     /// A human readable message indicating details about the transition.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The reason for the condition's last transition.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Status of the condition, one of True, False, Unknown.
     pub status: String,
     /// Type of replica set condition.
     pub r#type: String,
 }
+kubegen::object_serde! {
+    ReplicaSetCondition {
+        last_transition_time: "lastTransitionTime" optional,
+        message: "message" optional,
+        reason: "reason" optional,
+        status: "status" required,
+        r#type: "type" required,
+    }
+}
 
 /// ReplicaSetSpec is the specification of a ReplicaSet.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReplicaSetSpec {
     /// Minimum number of seconds for which a newly created pod should be ready without any of its container crashing, for it to be considered available. Defaults to 0 (pod will be considered available as soon as it is ready)
-    #[serde(rename = "minReadySeconds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_ready_seconds: Option<i32>,
     /// Replicas is the number of desired pods. This is a pointer to distinguish between explicit zero and unspecified. Defaults to 1. More info: https://kubernetes.io/docs/concepts/workloads/controllers/replicaset
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replicas: Option<i32>,
     /// Selector is a label query over pods that should match the replica count. Label keys and values that must match in order to be controlled by this replica set. It must match the pod template's labels. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors
     pub selector: kubegen::meta::v1::LabelSelector,
     /// Template is the object that describes the pod that will be created if insufficient replicas are detected. More info: https://kubernetes.io/docs/concepts/workloads/controllers/replicaset/#pod-template
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<super::super::super::core::v1::PodTemplateSpec>,
+}
+kubegen::object_serde! {
+    ReplicaSetSpec {
+        min_ready_seconds: "minReadySeconds" optional,
+        replicas: "replicas" optional,
+        selector: "selector" required,
+        template: "template" optional,
+    }
 }
 
 /// ReplicaSetStatus represents the current status of a ReplicaSet.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReplicaSetStatus {
     /// The number of available non-terminating pods (ready for at least minReadySeconds) for this replica set.
-    #[serde(rename = "availableReplicas")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_replicas: Option<i32>,
     /// Represents the latest available observations of a replica set's current state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<ReplicaSetCondition>>,
     /// The number of non-terminating pods that have labels matching the labels of the pod template of the replicaset.
-    #[serde(rename = "fullyLabeledReplicas")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fully_labeled_replicas: Option<i32>,
     /// ObservedGeneration reflects the generation of the most recently observed ReplicaSet.
-    #[serde(rename = "observedGeneration")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub observed_generation: Option<i64>,
     /// The number of non-terminating pods targeted by this ReplicaSet with a Ready Condition.
-    #[serde(rename = "readyReplicas")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ready_replicas: Option<i32>,
     /// Replicas is the most recently observed number of non-terminating pods. More info: https://kubernetes.io/docs/concepts/workloads/controllers/replicaset
     pub replicas: i32,
     /// The number of terminating pods for this replica set. Terminating pods have a non-null .metadata.deletionTimestamp and have not yet reached the Failed or Succeeded .status.phase.
     ///
     /// This is a beta field and requires enabling DeploymentReplicaSetTerminatingReplicas feature (enabled by default).
-    #[serde(rename = "terminatingReplicas")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terminating_replicas: Option<i32>,
+}
+kubegen::object_serde! {
+    ReplicaSetStatus {
+        available_replicas: "availableReplicas" optional,
+        conditions: "conditions" optional,
+        fully_labeled_replicas: "fullyLabeledReplicas" optional,
+        observed_generation: "observedGeneration" optional,
+        ready_replicas: "readyReplicas" optional,
+        replicas: "replicas" required,
+        terminating_replicas: "terminatingReplicas" optional,
+    }
 }

@@ -8,42 +8,20 @@
 /// The StatefulSet guarantees that a given network identity will always map to the same storage identity.
 ///
 /// `apps/v1` `StatefulSet`, namespaced, plural `statefulsets`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StatefulSet {
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// Spec defines the desired identities of pods in this set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<StatefulSetSpec>,
     /// Status is the current status of Pods in this StatefulSet. This data may be out of date by some window of time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<StatefulSetStatus>,
 }
-
-impl serde::Serialize for StatefulSet {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            spec: &'a Option<StatefulSetSpec>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            status: &'a Option<StatefulSetStatus>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-            status: &self.status,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    StatefulSet as resource {
+        metadata: "metadata" default,
+        spec: "spec" optional,
+        status: "status" optional,
     }
 }
 
@@ -72,155 +50,167 @@ impl kubegen::Metadata for StatefulSet {
 }
 
 /// RollingUpdateStatefulSetStrategy is used to communicate parameter for RollingUpdateStatefulSetStrategyType.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RollingUpdateStatefulSetStrategy {
     /// The maximum number of pods that can be unavailable during the update. Value can be an absolute number (ex: 5) or a percentage of desired pods (ex: 10%). Absolute number is calculated from percentage by rounding up. This can not be 0. Defaults to 1. This field is beta-level and is enabled by default. The field applies to all pods in the range 0 to Replicas-1. That means if there is any unavailable pod in the range 0 to Replicas-1, it will be counted towards MaxUnavailable. This setting might not be effective for the OrderedReady podManagementPolicy. That policy ensures pods are created and become ready one at a time.
-    #[serde(rename = "maxUnavailable")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_unavailable: Option<kubegen::intstr::IntOrString>,
     /// Partition indicates the ordinal at which the StatefulSet should be partitioned for updates. During a rolling update, all pods from ordinal Replicas-1 to Partition are updated. All pods from ordinal Partition-1 to 0 remain untouched. This is helpful in being able to do a canary based deployment. The default value is 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partition: Option<i32>,
+}
+kubegen::object_serde! {
+    RollingUpdateStatefulSetStrategy {
+        max_unavailable: "maxUnavailable" optional,
+        partition: "partition" optional,
+    }
 }
 
 /// StatefulSetCondition describes the state of a statefulset at a certain point.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StatefulSetCondition {
     /// Last time the condition transitioned from one status to another.
-    #[serde(rename = "lastTransitionTime")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_transition_time: Option<kubegen::time::Time>,
     /// A human readable message indicating details about the transition.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The reason for the condition's last transition.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Status of the condition, one of True, False, Unknown.
     pub status: String,
     /// Type of statefulset condition.
     pub r#type: String,
 }
+kubegen::object_serde! {
+    StatefulSetCondition {
+        last_transition_time: "lastTransitionTime" optional,
+        message: "message" optional,
+        reason: "reason" optional,
+        status: "status" required,
+        r#type: "type" required,
+    }
+}
 
 /// StatefulSetOrdinals describes the policy used for replica ordinal assignment in this StatefulSet.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StatefulSetOrdinals {
     /// start is the number representing the first replica's index. It may be used to number replicas from an alternate index (eg: 1-indexed) over the default 0-indexed names, or to orchestrate progressive movement of replicas from one StatefulSet to another. If set, replica indices will be in the range:
     ///   [.spec.ordinals.start, .spec.ordinals.start + .spec.replicas).
     /// If unset, defaults to 0. Replica indices will be in the range:
     ///   [0, .spec.replicas).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<i32>,
+}
+kubegen::object_serde! {
+    StatefulSetOrdinals {
+        start: "start" optional,
+    }
 }
 
 /// StatefulSetPersistentVolumeClaimRetentionPolicy describes the policy used for PVCs created from the StatefulSet VolumeClaimTemplates.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StatefulSetPersistentVolumeClaimRetentionPolicy {
     /// WhenDeleted specifies what happens to PVCs created from StatefulSet VolumeClaimTemplates when the StatefulSet is deleted. The default policy of `Retain` causes PVCs to not be affected by StatefulSet deletion. The `Delete` policy causes those PVCs to be deleted.
-    #[serde(rename = "whenDeleted")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub when_deleted: Option<String>,
     /// WhenScaled specifies what happens to PVCs created from StatefulSet VolumeClaimTemplates when the StatefulSet is scaled down. The default policy of `Retain` causes PVCs to not be affected by a scaledown. The `Delete` policy causes the associated PVCs for any excess pods above the replica count to be deleted.
-    #[serde(rename = "whenScaled")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub when_scaled: Option<String>,
+}
+kubegen::object_serde! {
+    StatefulSetPersistentVolumeClaimRetentionPolicy {
+        when_deleted: "whenDeleted" optional,
+        when_scaled: "whenScaled" optional,
+    }
 }
 
 /// A StatefulSetSpec is the specification of a StatefulSet.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StatefulSetSpec {
     /// Minimum number of seconds for which a newly created pod should be ready without any of its container crashing for it to be considered available. Defaults to 0 (pod will be considered available as soon as it is ready)
-    #[serde(rename = "minReadySeconds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_ready_seconds: Option<i32>,
     /// ordinals controls the numbering of replica indices in a StatefulSet. The default ordinals behavior assigns a "0" index to the first replica and increments the index by one for each additional replica requested.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ordinals: Option<StatefulSetOrdinals>,
     /// persistentVolumeClaimRetentionPolicy describes the lifecycle of persistent volume claims created from volumeClaimTemplates. By default, all persistent volume claims are created as needed and retained until manually deleted. This policy allows the lifecycle to be altered, for example by deleting persistent volume claims when their stateful set is deleted, or when their pod is scaled down.
-    #[serde(rename = "persistentVolumeClaimRetentionPolicy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub persistent_volume_claim_retention_policy:
         Option<StatefulSetPersistentVolumeClaimRetentionPolicy>,
     /// podManagementPolicy controls how pods are created during initial scale up, when replacing pods on nodes, or when scaling down. The default policy is `OrderedReady`, where pods are created in increasing order (pod-0, then pod-1, etc) and the controller will wait until each pod is ready before continuing. When scaling down, the pods are removed in the opposite order. The alternative policy is `Parallel` which will create pods in parallel to match the desired scale without waiting, and on scale down will delete all pods at once.
-    #[serde(rename = "podManagementPolicy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_management_policy: Option<String>,
     /// replicas is the desired number of replicas of the given Template. These are replicas in the sense that they are instantiations of the same Template, but individual replicas also have a consistent identity. If unspecified, defaults to 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replicas: Option<i32>,
     /// revisionHistoryLimit is the maximum number of revisions that will be maintained in the StatefulSet's revision history. The revision history consists of all revisions not represented by a currently applied StatefulSetSpec version. The default value is 10.
-    #[serde(rename = "revisionHistoryLimit")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revision_history_limit: Option<i32>,
     /// selector is a label query over pods that should match the replica count. It must match the pod template's labels. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors
     pub selector: kubegen::meta::v1::LabelSelector,
     /// serviceName is the name of the service that governs this StatefulSet. This service must exist before the StatefulSet, and is responsible for the network identity of the set. Pods get DNS/hostnames that follow the pattern: pod-specific-string.serviceName.default.svc.cluster.local where "pod-specific-string" is managed by the StatefulSet controller.
-    #[serde(rename = "serviceName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_name: Option<String>,
     /// template is the object that describes the pod that will be created if insufficient replicas are detected. Each pod stamped out by the StatefulSet will fulfill this Template, but have a unique identity from the rest of the StatefulSet. Each pod will be named with the format <statefulsetname>-<podindex>. For example, a pod in a StatefulSet named "web" with index number "3" would be named "web-3". The only allowed template.spec.restartPolicy value is "Always".
     pub template: super::super::super::core::v1::PodTemplateSpec,
     /// updateStrategy indicates the StatefulSetUpdateStrategy that will be employed to update Pods in the StatefulSet when a revision is made to Template.
-    #[serde(rename = "updateStrategy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_strategy: Option<StatefulSetUpdateStrategy>,
     /// volumeClaimTemplates is a list of claims that pods are allowed to reference. The StatefulSet controller is responsible for mapping network identities to claims in a way that maintains the identity of a pod. Every claim in this list must have at least one matching (by name) volumeMount in one container in the template. A claim in this list takes precedence over any volumes in the template, with the same name.
-    #[serde(rename = "volumeClaimTemplates")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(serialize_with = "kubegen::resource::embedded::serialize_option_vec")]
     pub volume_claim_templates: Option<Vec<super::super::super::core::v1::PersistentVolumeClaim>>,
+}
+kubegen::object_serde! {
+    StatefulSetSpec {
+        min_ready_seconds: "minReadySeconds" optional,
+        ordinals: "ordinals" optional,
+        persistent_volume_claim_retention_policy: "persistentVolumeClaimRetentionPolicy" optional,
+        pod_management_policy: "podManagementPolicy" optional,
+        replicas: "replicas" optional,
+        revision_history_limit: "revisionHistoryLimit" optional,
+        selector: "selector" required,
+        service_name: "serviceName" optional,
+        template: "template" required,
+        update_strategy: "updateStrategy" optional,
+        volume_claim_templates: "volumeClaimTemplates" optional embedded_list,
+    }
 }
 
 /// StatefulSetStatus represents the current state of a StatefulSet.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StatefulSetStatus {
     /// Total number of available pods (ready for at least minReadySeconds) targeted by this statefulset.
-    #[serde(rename = "availableReplicas")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_replicas: Option<i32>,
     /// collisionCount is the count of hash collisions for the StatefulSet. The StatefulSet controller uses this field as a collision avoidance mechanism when it needs to create the name for the newest ControllerRevision.
-    #[serde(rename = "collisionCount")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collision_count: Option<i32>,
     /// Represents the latest available observations of a statefulset's current state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<StatefulSetCondition>>,
     /// currentReplicas is the number of Pods created by the StatefulSet controller from the StatefulSet version indicated by currentRevision.
-    #[serde(rename = "currentReplicas")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_replicas: Option<i32>,
     /// currentRevision, if not empty, indicates the version of the StatefulSet used to generate Pods in the sequence [0,currentReplicas).
-    #[serde(rename = "currentRevision")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_revision: Option<String>,
     /// observedGeneration is the most recent generation observed for this StatefulSet. It corresponds to the StatefulSet's generation, which is updated on mutation by the API Server.
-    #[serde(rename = "observedGeneration")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub observed_generation: Option<i64>,
     /// readyReplicas is the number of pods created for this StatefulSet with a Ready Condition.
-    #[serde(rename = "readyReplicas")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ready_replicas: Option<i32>,
     /// replicas is the number of Pods created by the StatefulSet controller.
     pub replicas: i32,
     /// updateRevision, if not empty, indicates the version of the StatefulSet used to generate Pods in the sequence [replicas-updatedReplicas,replicas)
-    #[serde(rename = "updateRevision")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_revision: Option<String>,
     /// updatedReplicas is the number of Pods created by the StatefulSet controller from the StatefulSet version indicated by updateRevision.
-    #[serde(rename = "updatedReplicas")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_replicas: Option<i32>,
+}
+kubegen::object_serde! {
+    StatefulSetStatus {
+        available_replicas: "availableReplicas" optional,
+        collision_count: "collisionCount" optional,
+        conditions: "conditions" optional,
+        current_replicas: "currentReplicas" optional,
+        current_revision: "currentRevision" optional,
+        observed_generation: "observedGeneration" optional,
+        ready_replicas: "readyReplicas" optional,
+        replicas: "replicas" required,
+        update_revision: "updateRevision" optional,
+        updated_replicas: "updatedReplicas" optional,
+    }
 }
 
 /// StatefulSetUpdateStrategy indicates the strategy that the StatefulSet controller will use to perform updates. It includes any additional parameters necessary to perform the update for the indicated strategy.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StatefulSetUpdateStrategy {
     /// RollingUpdate is used to communicate parameters when Type is RollingUpdateStatefulSetStrategyType.
-    #[serde(rename = "rollingUpdate")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rolling_update: Option<RollingUpdateStatefulSetStrategy>,
     /// Type indicates the type of the StatefulSetUpdateStrategy. Default is RollingUpdate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+}
+kubegen::object_serde! {
+    StatefulSetUpdateStrategy {
+        rolling_update: "rollingUpdate" optional,
+        r#type: "type" optional,
+    }
 }

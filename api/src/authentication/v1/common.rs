@@ -2,85 +2,100 @@
 // Command: `cargo xtask generate (kubegen generate ../shared/specs/kubernetes/swagger.json --out api --runtime-path ../runtime --crate-name kubegen-api)`
 
 /// BoundObjectReference is a reference to an object that a token is bound to.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BoundObjectReference {
     /// apiVersion is API version of the referent.
-    #[serde(rename = "apiVersion")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_version: Option<String>,
     /// kind of the referent. Valid kinds are 'Pod' and 'Secret'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// name of the referent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// uid of the referent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+}
+kubegen::object_serde! {
+    BoundObjectReference {
+        api_version: "apiVersion" optional,
+        kind: "kind" optional,
+        name: "name" optional,
+        uid: "uid" optional,
+    }
 }
 
 /// TokenRequest requests a token for a given service account.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TokenRequest {
     /// APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
-    #[serde(rename = "apiVersion")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_version: Option<String>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// metadata is the standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<kubegen::meta::v1::ObjectMeta>,
     /// spec holds information about the request being evaluated
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<TokenRequestSpec>,
     /// status is filled in by the server and indicates whether the token can be authenticated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<TokenRequestStatus>,
+}
+kubegen::object_serde! {
+    TokenRequest {
+        api_version: "apiVersion" optional,
+        kind: "kind" optional,
+        metadata: "metadata" optional,
+        spec: "spec" optional,
+        status: "status" optional,
+    }
 }
 
 /// TokenRequestSpec contains client provided parameters of a token request.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TokenRequestSpec {
     /// audiences are the intendend audiences of the token. A recipient of a token must identify themself with an identifier in the list of audiences of the token, and otherwise should reject the token. A token issued for multiple audiences may be used to authenticate against any of the audiences listed but implies a high degree of trust between the target audiences.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audiences: Option<Vec<String>>,
     /// boundObjectRef is a reference to an object that the token will be bound to. The token will only be valid for as long as the bound object exists. NOTE: The API server's TokenReview endpoint will validate the BoundObjectRef, but other audiences may not. Keep ExpirationSeconds small if you want prompt revocation.
-    #[serde(rename = "boundObjectRef")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bound_object_ref: Option<BoundObjectReference>,
     /// expirationSeconds is the requested duration of validity of the request. The token issuer may return a token with a different validity duration so a client needs to check the 'expiration' field in a response.
-    #[serde(rename = "expirationSeconds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiration_seconds: Option<i64>,
+}
+kubegen::object_serde! {
+    TokenRequestSpec {
+        audiences: "audiences" optional,
+        bound_object_ref: "boundObjectRef" optional,
+        expiration_seconds: "expirationSeconds" optional,
+    }
 }
 
 /// TokenRequestStatus is the result of a token request.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TokenRequestStatus {
     /// expirationTimestamp is the time of expiration of the returned token.
-    #[serde(rename = "expirationTimestamp")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiration_timestamp: Option<kubegen::time::Time>,
     /// token is the opaque bearer token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
+}
+kubegen::object_serde! {
+    TokenRequestStatus {
+        expiration_timestamp: "expirationTimestamp" optional,
+        token: "token" optional,
+    }
 }
 
 /// UserInfo holds the information about the user needed to implement the user.Info interface.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserInfo {
     /// extra is any additional information provided by the authenticator.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra: Option<std::collections::BTreeMap<String, Vec<String>>>,
     /// groups is the names of groups this user is a part of.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<String>>,
     /// uid is a unique value that identifies this user across time. If this user is deleted and another user by the same name is added, they will have different UIDs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
     /// username is the name that uniquely identifies this user among all active users.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+}
+kubegen::object_serde! {
+    UserInfo {
+        extra: "extra" optional,
+        groups: "groups" optional,
+        uid: "uid" optional,
+        username: "username" optional,
+    }
 }

@@ -4,36 +4,17 @@
 /// SelfSubjectReview contains the user information that the kube-apiserver has about the user making this request. When using impersonation, users will receive the user info of the user being impersonated.  If impersonation or request header authentication is used, any extra keys will have their case ignored and returned as lowercase.
 ///
 /// `authentication.k8s.io/v1` `SelfSubjectReview`, cluster-scoped, plural `selfsubjectreviews`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SelfSubjectReview {
     /// metadata is standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// status is filled in by the server with the user attributes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<SelfSubjectReviewStatus>,
 }
-
-impl serde::Serialize for SelfSubjectReview {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            status: &'a Option<SelfSubjectReviewStatus>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            status: &self.status,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    SelfSubjectReview as resource {
+        metadata: "metadata" default,
+        status: "status" optional,
     }
 }
 
@@ -62,10 +43,13 @@ impl kubegen::Metadata for SelfSubjectReview {
 }
 
 /// SelfSubjectReviewStatus is filled by the kube-apiserver and sent back to a user.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SelfSubjectReviewStatus {
     /// userInfo is a set of attributes belonging to the user making this request.
-    #[serde(rename = "userInfo")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_info: Option<super::UserInfo>,
+}
+kubegen::object_serde! {
+    SelfSubjectReviewStatus {
+        user_info: "userInfo" optional,
+    }
 }

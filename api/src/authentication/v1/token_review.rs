@@ -4,40 +4,20 @@
 /// TokenReview attempts to authenticate a token to a known user. Note: TokenReview requests may be cached by the webhook token authenticator plugin in the kube-apiserver.
 ///
 /// `authentication.k8s.io/v1` `TokenReview`, cluster-scoped, plural `tokenreviews`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TokenReview {
     /// metadata is the standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// spec holds information about the request being evaluated
     pub spec: TokenReviewSpec,
     /// status is filled in by the server and indicates whether the request can be authenticated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<TokenReviewStatus>,
 }
-
-impl serde::Serialize for TokenReview {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            spec: &'a TokenReviewSpec,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            status: &'a Option<TokenReviewStatus>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-            status: &self.status,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    TokenReview as resource {
+        metadata: "metadata" default,
+        spec: "spec" required,
+        status: "status" optional,
     }
 }
 
@@ -66,28 +46,37 @@ impl kubegen::Metadata for TokenReview {
 }
 
 /// TokenReviewSpec is a description of the token authentication request.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TokenReviewSpec {
     /// audiences is a list of the identifiers that the resource server presented with the token identifies as. Audience-aware token authenticators will verify that the token was intended for at least one of the audiences in this list. If no audiences are provided, the audience will default to the audience of the Kubernetes apiserver.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audiences: Option<Vec<String>>,
     /// token is the opaque bearer token.
     pub token: String,
 }
+kubegen::object_serde! {
+    TokenReviewSpec {
+        audiences: "audiences" optional,
+        token: "token" required,
+    }
+}
 
 /// TokenReviewStatus is the result of the token authentication request.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TokenReviewStatus {
     /// audiences are audience identifiers chosen by the authenticator that are compatible with both the TokenReview and token. An identifier is any identifier in the intersection of the TokenReviewSpec audiences and the token's audiences. A client of the TokenReview API that sets the spec.audiences field should validate that a compatible audience identifier is returned in the status.audiences field to ensure that the TokenReview server is audience aware. If a TokenReview returns an empty status.audience field where status.authenticated is "true", the token is valid against the audience of the Kubernetes API server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audiences: Option<Vec<String>>,
     /// authenticated indicates that the token was associated with a known user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authenticated: Option<bool>,
     /// error indicates that the token couldn't be checked
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// user is the UserInfo associated with the provided token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<super::UserInfo>,
+}
+kubegen::object_serde! {
+    TokenReviewStatus {
+        audiences: "audiences" optional,
+        authenticated: "authenticated" optional,
+        error: "error" optional,
+        user: "user" optional,
+    }
 }

@@ -2,112 +2,130 @@
 // Command: `cargo xtask generate (kubegen generate ../shared/specs/kubernetes/swagger.json --out api --runtime-path ../runtime --crate-name kubegen-api)`
 
 /// FieldSelectorAttributes indicates a field limited access. Webhook authors are encouraged to * ensure rawSelector and requirements are not both set * consider the requirements field if set * not try to parse or consider the rawSelector field if set. This is to avoid another CVE-2022-2880 (i.e. getting different systems to agree on how exactly to parse a query is not something we want), see https://www.oxeye.io/resources/golang-parameter-smuggling-attack for more details. For the *SubjectAccessReview endpoints of the kube-apiserver: * If rawSelector is empty and requirements are empty, the request is not limited. * If rawSelector is present and requirements are empty, the rawSelector will be parsed and limited if the parsing succeeds. * If rawSelector is empty and requirements are present, the requirements should be honored * If rawSelector is present and requirements are present, the request is invalid.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FieldSelectorAttributes {
     /// rawSelector is the serialization of a field selector that would be included in a query parameter. Webhook implementations are encouraged to ignore rawSelector. The kube-apiserver's *SubjectAccessReview will parse the rawSelector as long as the requirements are not present.
-    #[serde(rename = "rawSelector")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub raw_selector: Option<String>,
     /// requirements is the parsed interpretation of a field selector. All requirements must be met for a resource instance to match the selector. Webhook implementations should handle requirements, but how to handle them is up to the webhook. Since requirements can only limit the request, it is safe to authorize as unlimited request if the requirements are not understood.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requirements: Option<Vec<kubegen::meta::v1::FieldSelectorRequirement>>,
+}
+kubegen::object_serde! {
+    FieldSelectorAttributes {
+        raw_selector: "rawSelector" optional,
+        requirements: "requirements" optional,
+    }
 }
 
 /// LabelSelectorAttributes indicates a label limited access. Webhook authors are encouraged to * ensure rawSelector and requirements are not both set * consider the requirements field if set * not try to parse or consider the rawSelector field if set. This is to avoid another CVE-2022-2880 (i.e. getting different systems to agree on how exactly to parse a query is not something we want), see https://www.oxeye.io/resources/golang-parameter-smuggling-attack for more details. For the *SubjectAccessReview endpoints of the kube-apiserver: * If rawSelector is empty and requirements are empty, the request is not limited. * If rawSelector is present and requirements are empty, the rawSelector will be parsed and limited if the parsing succeeds. * If rawSelector is empty and requirements are present, the requirements should be honored * If rawSelector is present and requirements are present, the request is invalid.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LabelSelectorAttributes {
     /// rawSelector is the serialization of a field selector that would be included in a query parameter. Webhook implementations are encouraged to ignore rawSelector. The kube-apiserver's *SubjectAccessReview will parse the rawSelector as long as the requirements are not present.
-    #[serde(rename = "rawSelector")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub raw_selector: Option<String>,
     /// requirements is the parsed interpretation of a label selector. All requirements must be met for a resource instance to match the selector. Webhook implementations should handle requirements, but how to handle them is up to the webhook. Since requirements can only limit the request, it is safe to authorize as unlimited request if the requirements are not understood.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requirements: Option<Vec<kubegen::meta::v1::LabelSelectorRequirement>>,
+}
+kubegen::object_serde! {
+    LabelSelectorAttributes {
+        raw_selector: "rawSelector" optional,
+        requirements: "requirements" optional,
+    }
 }
 
 /// NonResourceAttributes includes the authorization attributes available for non-resource requests to the Authorizer interface
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NonResourceAttributes {
     /// path is the URL path of the request
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// verb is the standard HTTP verb
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verb: Option<String>,
+}
+kubegen::object_serde! {
+    NonResourceAttributes {
+        path: "path" optional,
+        verb: "verb" optional,
+    }
 }
 
 /// ResourceAttributes includes the authorization attributes available for resource requests to the Authorizer interface
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResourceAttributes {
     /// fieldSelector describes the limitation on access based on field.  It can only limit access, not broaden it.
-    #[serde(rename = "fieldSelector")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_selector: Option<FieldSelectorAttributes>,
     /// group is the API Group of the Resource.  "*" means all.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
     /// labelSelector describes the limitation on access based on labels.  It can only limit access, not broaden it.
-    #[serde(rename = "labelSelector")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label_selector: Option<LabelSelectorAttributes>,
     /// name is the name of the resource being requested for a "get" or deleted for a "delete". "" (empty) means all.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// namespace is the namespace of the action being requested.  Currently, there is no distinction between no namespace and all namespaces "" (empty) is defaulted for LocalSubjectAccessReviews "" (empty) is empty for cluster-scoped resources "" (empty) means "all" for namespace scoped resources from a SubjectAccessReview or SelfSubjectAccessReview
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
     /// resource is one of the existing resource types.  "*" means all.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
     /// subresource is one of the existing resource types.  "" means none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subresource: Option<String>,
     /// verb is a kubernetes resource API verb, like: get, list, watch, create, update, delete, proxy.  "*" means all.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verb: Option<String>,
     /// version is the API Version of the Resource.  "*" means all.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+}
+kubegen::object_serde! {
+    ResourceAttributes {
+        field_selector: "fieldSelector" optional,
+        group: "group" optional,
+        label_selector: "labelSelector" optional,
+        name: "name" optional,
+        namespace: "namespace" optional,
+        resource: "resource" optional,
+        subresource: "subresource" optional,
+        verb: "verb" optional,
+        version: "version" optional,
+    }
 }
 
 /// SubjectAccessReviewSpec is a description of the access request.  Exactly one of resourceAttributes and nonResourceAttributes must be set
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SubjectAccessReviewSpec {
     /// extra corresponds to the user.Info.GetExtra() method from the authenticator.  Since that is input to the authorizer it needs a reflection here.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra: Option<std::collections::BTreeMap<String, Vec<String>>>,
     /// groups is the groups you're testing for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<String>>,
     /// nonResourceAttributes describes information for a non-resource access request
-    #[serde(rename = "nonResourceAttributes")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub non_resource_attributes: Option<NonResourceAttributes>,
     /// resourceAttributes describes information for a resource access request
-    #[serde(rename = "resourceAttributes")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_attributes: Option<ResourceAttributes>,
     /// uid information about the requesting user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
     /// user is the user you're testing for. If you specify "User" but not "Groups", then is it interpreted as "What if User were not a member of any groups
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
+}
+kubegen::object_serde! {
+    SubjectAccessReviewSpec {
+        extra: "extra" optional,
+        groups: "groups" optional,
+        non_resource_attributes: "nonResourceAttributes" optional,
+        resource_attributes: "resourceAttributes" optional,
+        uid: "uid" optional,
+        user: "user" optional,
+    }
 }
 
 /// SubjectAccessReviewStatus
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SubjectAccessReviewStatus {
     /// allowed is required. True if the action would be allowed, false otherwise.
     pub allowed: bool,
     /// denied is optional. True if the action would be denied, otherwise false. If both allowed is false and denied is false, then the authorizer has no opinion on whether to authorize the action. Denied may not be true if Allowed is true.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub denied: Option<bool>,
     /// evaluationError is an indication that some error occurred during the authorization check. It is entirely possible to get an error and be able to continue determine authorization status in spite of it. For instance, RBAC can be missing a role, but enough roles are still present and bound to reason about the request.
-    #[serde(rename = "evaluationError")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evaluation_error: Option<String>,
     /// reason is optional.  It indicates why a request was allowed or denied.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+kubegen::object_serde! {
+    SubjectAccessReviewStatus {
+        allowed: "allowed" required,
+        denied: "denied" optional,
+        evaluation_error: "evaluationError" optional,
+        reason: "reason" optional,
+    }
 }

@@ -4,40 +4,20 @@
 /// LocalSubjectAccessReview checks whether or not a user or group can perform an action in a given namespace. Having a namespace scoped resource makes it much easier to grant namespace scoped policy that includes permissions checking.
 ///
 /// `authorization.k8s.io/v1` `LocalSubjectAccessReview`, namespaced, plural `localsubjectaccessreviews`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LocalSubjectAccessReview {
     /// metadata is the standard list metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// spec holds information about the request being evaluated.  spec.namespace must be equal to the namespace you made the request against.  If empty, it is defaulted.
     pub spec: super::SubjectAccessReviewSpec,
     /// status is filled in by the server and indicates whether the request is allowed or not
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<super::SubjectAccessReviewStatus>,
 }
-
-impl serde::Serialize for LocalSubjectAccessReview {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            spec: &'a super::SubjectAccessReviewSpec,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            status: &'a Option<super::SubjectAccessReviewStatus>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-            status: &self.status,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    LocalSubjectAccessReview as resource {
+        metadata: "metadata" default,
+        spec: "spec" required,
+        status: "status" optional,
     }
 }
 

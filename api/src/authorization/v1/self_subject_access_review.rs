@@ -4,40 +4,20 @@
 /// SelfSubjectAccessReview checks whether or the current user can perform an action.  Not filling in a spec.namespace means "in all namespaces".  Self is a special case, because users should always be able to check whether they can perform an action
 ///
 /// `authorization.k8s.io/v1` `SelfSubjectAccessReview`, cluster-scoped, plural `selfsubjectaccessreviews`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SelfSubjectAccessReview {
     /// metadata is the standard list metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// spec holds information about the request being evaluated.  user and groups must be empty
     pub spec: SelfSubjectAccessReviewSpec,
     /// status is filled in by the server and indicates whether the request is allowed or not
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<super::SubjectAccessReviewStatus>,
 }
-
-impl serde::Serialize for SelfSubjectAccessReview {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            spec: &'a SelfSubjectAccessReviewSpec,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            status: &'a Option<super::SubjectAccessReviewStatus>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-            status: &self.status,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    SelfSubjectAccessReview as resource {
+        metadata: "metadata" default,
+        spec: "spec" required,
+        status: "status" optional,
     }
 }
 
@@ -66,14 +46,16 @@ impl kubegen::Metadata for SelfSubjectAccessReview {
 }
 
 /// SelfSubjectAccessReviewSpec is a description of the access request.  Exactly one of resourceAttributes and nonResourceAttributes must be set
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SelfSubjectAccessReviewSpec {
     /// nonResourceAttributes describes information for a non-resource access request
-    #[serde(rename = "nonResourceAttributes")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub non_resource_attributes: Option<super::NonResourceAttributes>,
     /// resourceAttributes describes information for a resource access request
-    #[serde(rename = "resourceAttributes")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_attributes: Option<super::ResourceAttributes>,
+}
+kubegen::object_serde! {
+    SelfSubjectAccessReviewSpec {
+        non_resource_attributes: "nonResourceAttributes" optional,
+        resource_attributes: "resourceAttributes" optional,
+    }
 }

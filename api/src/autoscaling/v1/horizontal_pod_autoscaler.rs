@@ -4,40 +4,20 @@
 /// configuration of a horizontal pod autoscaler.
 ///
 /// `autoscaling/v1` `HorizontalPodAutoscaler`, namespaced, plural `horizontalpodautoscalers`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct HorizontalPodAutoscaler {
     /// Standard object metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// spec defines the behaviour of autoscaler. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status.
     pub spec: HorizontalPodAutoscalerSpec,
     /// status is the current information about the autoscaler.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<HorizontalPodAutoscalerStatus>,
 }
-
-impl serde::Serialize for HorizontalPodAutoscaler {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            spec: &'a HorizontalPodAutoscalerSpec,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            status: &'a Option<HorizontalPodAutoscalerStatus>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-            status: &self.status,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    HorizontalPodAutoscaler as resource {
+        metadata: "metadata" default,
+        spec: "spec" required,
+        status: "status" optional,
     }
 }
 
@@ -66,56 +46,64 @@ impl kubegen::Metadata for HorizontalPodAutoscaler {
 }
 
 /// CrossVersionObjectReference contains enough information to let you identify the referred resource.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CrossVersionObjectReference {
     /// apiVersion is the API version of the referent
-    #[serde(rename = "apiVersion")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_version: Option<String>,
     /// kind is the kind of the referent; More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     pub kind: String,
     /// name is the name of the referent; More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
     pub name: String,
 }
+kubegen::object_serde! {
+    CrossVersionObjectReference {
+        api_version: "apiVersion" optional,
+        kind: "kind" required,
+        name: "name" required,
+    }
+}
 
 /// specification of a horizontal pod autoscaler.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct HorizontalPodAutoscalerSpec {
     /// maxReplicas is the upper limit for the number of pods that can be set by the autoscaler; cannot be smaller than MinReplicas.
-    #[serde(rename = "maxReplicas")]
     pub max_replicas: i32,
     /// minReplicas is the lower limit for the number of replicas to which the autoscaler can scale down.  It defaults to 1 pod.  minReplicas is allowed to be 0 if the alpha feature gate HPAScaleToZero is enabled and at least one Object or External metric is configured.  Scaling is active as long as at least one metric value is available.
-    #[serde(rename = "minReplicas")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_replicas: Option<i32>,
     /// reference to scaled resource; horizontal pod autoscaler will learn the current resource consumption and will set the desired number of pods by using its Scale subresource.
-    #[serde(rename = "scaleTargetRef")]
     pub scale_target_ref: CrossVersionObjectReference,
     /// targetCPUUtilizationPercentage is the target average CPU utilization (represented as a percentage of requested CPU) over all the pods; if not specified the default autoscaling policy will be used.
-    #[serde(rename = "targetCPUUtilizationPercentage")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_cpu_utilization_percentage: Option<i32>,
+}
+kubegen::object_serde! {
+    HorizontalPodAutoscalerSpec {
+        max_replicas: "maxReplicas" required,
+        min_replicas: "minReplicas" optional,
+        scale_target_ref: "scaleTargetRef" required,
+        target_cpu_utilization_percentage: "targetCPUUtilizationPercentage" optional,
+    }
 }
 
 /// current status of a horizontal pod autoscaler
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct HorizontalPodAutoscalerStatus {
     /// currentCPUUtilizationPercentage is the current average CPU utilization over all pods, represented as a percentage of requested CPU, e.g. 70 means that an average pod is using now 70% of its requested CPU.
-    #[serde(rename = "currentCPUUtilizationPercentage")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_cpu_utilization_percentage: Option<i32>,
     /// currentReplicas is the current number of replicas of pods managed by this autoscaler.
-    #[serde(rename = "currentReplicas")]
     pub current_replicas: i32,
     /// desiredReplicas is the  desired number of replicas of pods managed by this autoscaler.
-    #[serde(rename = "desiredReplicas")]
     pub desired_replicas: i32,
     /// lastScaleTime is the last time the HorizontalPodAutoscaler scaled the number of pods; used by the autoscaler to control how often the number of pods is changed.
-    #[serde(rename = "lastScaleTime")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_scale_time: Option<kubegen::time::Time>,
     /// observedGeneration is the most recent generation observed by this autoscaler.
-    #[serde(rename = "observedGeneration")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub observed_generation: Option<i64>,
+}
+kubegen::object_serde! {
+    HorizontalPodAutoscalerStatus {
+        current_cpu_utilization_percentage: "currentCPUUtilizationPercentage" optional,
+        current_replicas: "currentReplicas" required,
+        desired_replicas: "desiredReplicas" required,
+        last_scale_time: "lastScaleTime" optional,
+        observed_generation: "observedGeneration" optional,
+    }
 }

@@ -4,40 +4,20 @@
 /// HorizontalPodAutoscaler is the configuration for a horizontal pod autoscaler, which automatically manages the replica count of any resource implementing the scale subresource based on the metrics specified.
 ///
 /// `autoscaling/v2` `HorizontalPodAutoscaler`, namespaced, plural `horizontalpodautoscalers`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct HorizontalPodAutoscaler {
     /// metadata is the standard object metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// spec is the specification for the behaviour of the autoscaler. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status.
     pub spec: HorizontalPodAutoscalerSpec,
     /// status is the current information about the autoscaler.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<HorizontalPodAutoscalerStatus>,
 }
-
-impl serde::Serialize for HorizontalPodAutoscaler {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            spec: &'a HorizontalPodAutoscalerSpec,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            status: &'a Option<HorizontalPodAutoscalerStatus>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-            status: &self.status,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    HorizontalPodAutoscaler as resource {
+        metadata: "metadata" default,
+        spec: "spec" required,
+        status: "status" optional,
     }
 }
 
@@ -66,7 +46,7 @@ impl kubegen::Metadata for HorizontalPodAutoscaler {
 }
 
 /// ContainerResourceMetricSource indicates how to scale on a resource metric known to Kubernetes, as specified in requests and limits, describing each pod in the current scale target (e.g. CPU or memory).  The values will be averaged together before being compared to the target.  Such metrics are built in to Kubernetes, and have special scaling options on top of those available to normal per-pod metrics using the "pods" source.  Only one "target" type should be set.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContainerResourceMetricSource {
     /// container is the name of the container in the pods of the scaling target
     pub container: String,
@@ -75,9 +55,16 @@ pub struct ContainerResourceMetricSource {
     /// target specifies the target value for the given metric
     pub target: MetricTarget,
 }
+kubegen::object_serde! {
+    ContainerResourceMetricSource {
+        container: "container" required,
+        name: "name" required,
+        target: "target" required,
+    }
+}
 
 /// ContainerResourceMetricStatus indicates the current value of a resource metric known to Kubernetes, as specified in requests and limits, describing a single container in each pod in the current scale target (e.g. CPU or memory).  Such metrics are built in to Kubernetes, and have special scaling options on top of those available to normal per-pod metrics using the "pods" source.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContainerResourceMetricStatus {
     /// container is the name of the container in the pods of the scaling target
     pub container: String,
@@ -86,48 +73,78 @@ pub struct ContainerResourceMetricStatus {
     /// name is the name of the resource in question.
     pub name: String,
 }
+kubegen::object_serde! {
+    ContainerResourceMetricStatus {
+        container: "container" required,
+        current: "current" required,
+        name: "name" required,
+    }
+}
 
 /// CrossVersionObjectReference contains enough information to let you identify the referred resource.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CrossVersionObjectReference {
     /// apiVersion is the API version of the referent
-    #[serde(rename = "apiVersion")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_version: Option<String>,
     /// kind is the kind of the referent; More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
     pub kind: String,
     /// name is the name of the referent; More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
     pub name: String,
 }
+kubegen::object_serde! {
+    CrossVersionObjectReference {
+        api_version: "apiVersion" optional,
+        kind: "kind" required,
+        name: "name" required,
+    }
+}
 
 /// ExternalMetricSource indicates how to scale on a metric not associated with any Kubernetes object (for example length of queue in cloud messaging service, or QPS from loadbalancer running outside of cluster).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExternalMetricSource {
     /// metric identifies the target metric by name and selector
     pub metric: MetricIdentifier,
     /// target specifies the target value for the given metric
     pub target: MetricTarget,
 }
+kubegen::object_serde! {
+    ExternalMetricSource {
+        metric: "metric" required,
+        target: "target" required,
+    }
+}
 
 /// ExternalMetricStatus indicates the current value of a global metric not associated with any Kubernetes object.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExternalMetricStatus {
     /// current contains the current value for the given metric
     pub current: MetricValueStatus,
     /// metric identifies the target metric by name and selector
     pub metric: MetricIdentifier,
 }
+kubegen::object_serde! {
+    ExternalMetricStatus {
+        current: "current" required,
+        metric: "metric" required,
+    }
+}
 
 /// HPAScalingPolicy is a single policy which must hold true for a specified past interval.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct HPAScalingPolicy {
     /// periodSeconds specifies the window of time for which the policy should hold true. PeriodSeconds must be greater than zero and less than or equal to 1800 (30 min).
-    #[serde(rename = "periodSeconds")]
     pub period_seconds: i32,
     /// type is used to specify the scaling policy.
     pub r#type: String,
     /// value contains the amount of change which is permitted by the policy. It must be greater than zero
     pub value: i32,
+}
+kubegen::object_serde! {
+    HPAScalingPolicy {
+        period_seconds: "periodSeconds" required,
+        r#type: "type" required,
+        value: "value" required,
+    }
 }
 
 /// HPAScalingRules configures the scaling behavior for one direction via scaling Policy Rules and a configurable metric tolerance.
@@ -135,257 +152,323 @@ pub struct HPAScalingPolicy {
 /// Scaling Policy Rules are applied after calculating DesiredReplicas from metrics for the HPA. They can limit the scaling velocity by specifying scaling policies. They can prevent flapping by specifying the stabilization window, so that the number of replicas is not set instantly, instead, the safest value from the stabilization window is chosen.
 ///
 /// The tolerance is applied to the metric values and prevents scaling too eagerly for small metric variations. (Note that setting a tolerance requires the beta HPAConfigurableTolerance feature gate to be enabled.)
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct HPAScalingRules {
     /// policies is a list of potential scaling polices which can be used during scaling. If not set, use the default values: - For scale up: allow doubling the number of pods, or an absolute change of 4 pods in a 15s window. - For scale down: allow all pods to be removed in a 15s window.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policies: Option<Vec<HPAScalingPolicy>>,
     /// selectPolicy is used to specify which policy should be used. If not set, the default value Max is used.
-    #[serde(rename = "selectPolicy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub select_policy: Option<String>,
     /// stabilizationWindowSeconds is the number of seconds for which past recommendations should be considered while scaling up or scaling down. StabilizationWindowSeconds must be greater than or equal to zero and less than or equal to 3600 (one hour). If not set, use the default values: - For scale up: 0 (i.e. no stabilization is done). - For scale down: 300 (i.e. the stabilization window is 300 seconds long).
-    #[serde(rename = "stabilizationWindowSeconds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stabilization_window_seconds: Option<i32>,
     /// tolerance is the tolerance on the ratio between the current and desired metric value under which no updates are made to the desired number of replicas (e.g. 0.01 for 1%). Must be greater than or equal to zero. If not set, the default cluster-wide tolerance is applied (by default 10%).
     ///
     /// For example, if autoscaling is configured with a memory consumption target of 100Mi, and scale-down and scale-up tolerances of 5% and 1% respectively, scaling will be triggered when the actual consumption falls below 95Mi or exceeds 101Mi.
     ///
     /// This is an beta field and requires the HPAConfigurableTolerance feature gate to be enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tolerance: Option<kubegen::quantity::Quantity>,
+}
+kubegen::object_serde! {
+    HPAScalingRules {
+        policies: "policies" optional,
+        select_policy: "selectPolicy" optional,
+        stabilization_window_seconds: "stabilizationWindowSeconds" optional,
+        tolerance: "tolerance" optional,
+    }
 }
 
 /// HorizontalPodAutoscalerBehavior configures the scaling behavior of the target in both Up and Down directions (scaleUp and scaleDown fields respectively).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct HorizontalPodAutoscalerBehavior {
     /// scaleDown is scaling policy for scaling Down. If not set, the default value is to allow to scale down to minReplicas pods, with a 300 second stabilization window (i.e., the highest recommendation for the last 300sec is used).
-    #[serde(rename = "scaleDown")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scale_down: Option<HPAScalingRules>,
     /// scaleUp is scaling policy for scaling Up. If not set, the default value is the higher of:
     ///   * increase no more than 4 pods per 60 seconds
     ///   * double the number of pods per 60 seconds
     /// No stabilization is used.
-    #[serde(rename = "scaleUp")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scale_up: Option<HPAScalingRules>,
+}
+kubegen::object_serde! {
+    HorizontalPodAutoscalerBehavior {
+        scale_down: "scaleDown" optional,
+        scale_up: "scaleUp" optional,
+    }
 }
 
 /// HorizontalPodAutoscalerCondition describes the state of a HorizontalPodAutoscaler at a certain point.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct HorizontalPodAutoscalerCondition {
     /// lastTransitionTime is the last time the condition transitioned from one status to another
-    #[serde(rename = "lastTransitionTime")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_transition_time: Option<kubegen::time::Time>,
     /// message is a human-readable explanation containing details about the transition
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// reason is the reason for the condition's last transition.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// status is the status of the condition (True, False, Unknown)
     pub status: String,
     /// type describes the current condition
     pub r#type: String,
 }
+kubegen::object_serde! {
+    HorizontalPodAutoscalerCondition {
+        last_transition_time: "lastTransitionTime" optional,
+        message: "message" optional,
+        reason: "reason" optional,
+        status: "status" required,
+        r#type: "type" required,
+    }
+}
 
 /// HorizontalPodAutoscalerSpec describes the desired functionality of the HorizontalPodAutoscaler.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct HorizontalPodAutoscalerSpec {
     /// behavior configures the scaling behavior of the target in both Up and Down directions (scaleUp and scaleDown fields respectively). If not set, the default HPAScalingRules for scale up and scale down are used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub behavior: Option<HorizontalPodAutoscalerBehavior>,
     /// maxReplicas is the upper limit for the number of replicas to which the autoscaler can scale up. It cannot be less that minReplicas.
-    #[serde(rename = "maxReplicas")]
     pub max_replicas: i32,
     /// metrics contains the specifications for which to use to calculate the desired replica count (the maximum replica count across all metrics will be used).  The desired replica count is calculated multiplying the ratio between the target value and the current value by the current number of pods.  Ergo, metrics used must decrease as the pod count is increased, and vice-versa.  See the individual metric source types for more information about how each type of metric must respond. If not set, the default metric will be set to 80% average CPU utilization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metrics: Option<Vec<MetricSpec>>,
     /// minReplicas is the lower limit for the number of replicas to which the autoscaler can scale down.  It defaults to 1 pod.  minReplicas is allowed to be 0 if the alpha feature gate HPAScaleToZero is enabled and at least one Object or External metric is configured.  Scaling is active as long as at least one metric value is available.
-    #[serde(rename = "minReplicas")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_replicas: Option<i32>,
     /// scaleTargetRef points to the target resource to scale, and is used to the pods for which metrics should be collected, as well as to actually change the replica count.
-    #[serde(rename = "scaleTargetRef")]
     pub scale_target_ref: CrossVersionObjectReference,
+}
+kubegen::object_serde! {
+    HorizontalPodAutoscalerSpec {
+        behavior: "behavior" optional,
+        max_replicas: "maxReplicas" required,
+        metrics: "metrics" optional,
+        min_replicas: "minReplicas" optional,
+        scale_target_ref: "scaleTargetRef" required,
+    }
 }
 
 /// HorizontalPodAutoscalerStatus describes the current status of a horizontal pod autoscaler.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct HorizontalPodAutoscalerStatus {
     /// conditions is the set of conditions required for this autoscaler to scale its target, and indicates whether or not those conditions are met.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<HorizontalPodAutoscalerCondition>>,
     /// currentMetrics is the last read state of the metrics used by this autoscaler.
-    #[serde(rename = "currentMetrics")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_metrics: Option<Vec<MetricStatus>>,
     /// currentReplicas is current number of replicas of pods managed by this autoscaler, as last seen by the autoscaler.
-    #[serde(rename = "currentReplicas")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_replicas: Option<i32>,
     /// desiredReplicas is the desired number of replicas of pods managed by this autoscaler, as last calculated by the autoscaler.
-    #[serde(rename = "desiredReplicas")]
     pub desired_replicas: i32,
     /// lastScaleTime is the last time the HorizontalPodAutoscaler scaled the number of pods, used by the autoscaler to control how often the number of pods is changed.
-    #[serde(rename = "lastScaleTime")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_scale_time: Option<kubegen::time::Time>,
     /// observedGeneration is the most recent generation observed by this autoscaler.
-    #[serde(rename = "observedGeneration")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub observed_generation: Option<i64>,
+}
+kubegen::object_serde! {
+    HorizontalPodAutoscalerStatus {
+        conditions: "conditions" optional,
+        current_metrics: "currentMetrics" optional,
+        current_replicas: "currentReplicas" optional,
+        desired_replicas: "desiredReplicas" required,
+        last_scale_time: "lastScaleTime" optional,
+        observed_generation: "observedGeneration" optional,
+    }
 }
 
 /// MetricIdentifier defines the name and optionally selector for a metric
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MetricIdentifier {
     /// name is the name of the given metric
     pub name: String,
     /// selector is the string-encoded form of a standard kubernetes label selector for the given metric When set, it is passed as an additional parameter to the metrics server for more specific metrics scoping. When unset, just the metricName will be used to gather metrics.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selector: Option<kubegen::meta::v1::LabelSelector>,
+}
+kubegen::object_serde! {
+    MetricIdentifier {
+        name: "name" required,
+        selector: "selector" optional,
+    }
 }
 
 /// MetricSpec specifies how to scale based on a single metric (only `type` and one other matching field should be set at once).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MetricSpec {
     /// containerResource refers to a resource metric (such as those specified in requests and limits) known to Kubernetes describing a single container in each pod of the current scale target (e.g. CPU or memory). Such metrics are built in to Kubernetes, and have special scaling options on top of those available to normal per-pod metrics using the "pods" source.
-    #[serde(rename = "containerResource")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_resource: Option<ContainerResourceMetricSource>,
     /// external refers to a global metric that is not associated with any Kubernetes object. It allows autoscaling based on information coming from components running outside of cluster (for example length of queue in cloud messaging service, or QPS from loadbalancer running outside of cluster).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external: Option<ExternalMetricSource>,
     /// object refers to a metric describing a single kubernetes object (for example, hits-per-second on an Ingress object).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<ObjectMetricSource>,
     /// pods refers to a metric describing each pod in the current scale target (for example, transactions-processed-per-second).  The values will be averaged together before being compared to the target value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pods: Option<PodsMetricSource>,
     /// resource refers to a resource metric (such as those specified in requests and limits) known to Kubernetes describing each pod in the current scale target (e.g. CPU or memory). Such metrics are built in to Kubernetes, and have special scaling options on top of those available to normal per-pod metrics using the "pods" source.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<ResourceMetricSource>,
     /// type is the type of metric source.  It should be one of "ContainerResource", "External", "Object", "Pods" or "Resource", each mapping to a matching field in the object.
     pub r#type: String,
 }
+kubegen::object_serde! {
+    MetricSpec {
+        container_resource: "containerResource" optional,
+        external: "external" optional,
+        object: "object" optional,
+        pods: "pods" optional,
+        resource: "resource" optional,
+        r#type: "type" required,
+    }
+}
 
 /// MetricStatus describes the last-read state of a single metric.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MetricStatus {
     /// container resource refers to a resource metric (such as those specified in requests and limits) known to Kubernetes describing a single container in each pod in the current scale target (e.g. CPU or memory). Such metrics are built in to Kubernetes, and have special scaling options on top of those available to normal per-pod metrics using the "pods" source.
-    #[serde(rename = "containerResource")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_resource: Option<ContainerResourceMetricStatus>,
     /// external refers to a global metric that is not associated with any Kubernetes object. It allows autoscaling based on information coming from components running outside of cluster (for example length of queue in cloud messaging service, or QPS from loadbalancer running outside of cluster).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external: Option<ExternalMetricStatus>,
     /// object refers to a metric describing a single kubernetes object (for example, hits-per-second on an Ingress object).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<ObjectMetricStatus>,
     /// pods refers to a metric describing each pod in the current scale target (for example, transactions-processed-per-second).  The values will be averaged together before being compared to the target value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pods: Option<PodsMetricStatus>,
     /// resource refers to a resource metric (such as those specified in requests and limits) known to Kubernetes describing each pod in the current scale target (e.g. CPU or memory). Such metrics are built in to Kubernetes, and have special scaling options on top of those available to normal per-pod metrics using the "pods" source.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<ResourceMetricStatus>,
     /// type is the type of metric source.  It will be one of "ContainerResource", "External", "Object", "Pods" or "Resource", each corresponds to a matching field in the object.
     pub r#type: String,
 }
+kubegen::object_serde! {
+    MetricStatus {
+        container_resource: "containerResource" optional,
+        external: "external" optional,
+        object: "object" optional,
+        pods: "pods" optional,
+        resource: "resource" optional,
+        r#type: "type" required,
+    }
+}
 
 /// MetricTarget defines the target value, average value, or average utilization of a specific metric
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MetricTarget {
     /// averageUtilization is the target value of the average of the resource metric across all relevant pods, represented as a percentage of the requested value of the resource for the pods. Currently only valid for Resource metric source type
-    #[serde(rename = "averageUtilization")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub average_utilization: Option<i32>,
     /// averageValue is the target value of the average of the metric across all relevant pods (as a quantity)
-    #[serde(rename = "averageValue")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub average_value: Option<kubegen::quantity::Quantity>,
     /// type represents whether the metric type is Utilization, Value, or AverageValue
     pub r#type: String,
     /// value is the target value of the metric (as a quantity).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<kubegen::quantity::Quantity>,
+}
+kubegen::object_serde! {
+    MetricTarget {
+        average_utilization: "averageUtilization" optional,
+        average_value: "averageValue" optional,
+        r#type: "type" required,
+        value: "value" optional,
+    }
 }
 
 /// MetricValueStatus holds the current value for a metric
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MetricValueStatus {
     /// currentAverageUtilization is the current value of the average of the resource metric across all relevant pods, represented as a percentage of the requested value of the resource for the pods.
-    #[serde(rename = "averageUtilization")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub average_utilization: Option<i32>,
     /// averageValue is the current value of the average of the metric across all relevant pods (as a quantity)
-    #[serde(rename = "averageValue")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub average_value: Option<kubegen::quantity::Quantity>,
     /// value is the current value of the metric (as a quantity).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<kubegen::quantity::Quantity>,
+}
+kubegen::object_serde! {
+    MetricValueStatus {
+        average_utilization: "averageUtilization" optional,
+        average_value: "averageValue" optional,
+        value: "value" optional,
+    }
 }
 
 /// ObjectMetricSource indicates how to scale on a metric describing a kubernetes object (for example, hits-per-second on an Ingress object).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ObjectMetricSource {
     /// describedObject specifies the descriptions of a object,such as kind,name apiVersion
-    #[serde(rename = "describedObject")]
     pub described_object: CrossVersionObjectReference,
     /// metric identifies the target metric by name and selector
     pub metric: MetricIdentifier,
     /// target specifies the target value for the given metric
     pub target: MetricTarget,
 }
+kubegen::object_serde! {
+    ObjectMetricSource {
+        described_object: "describedObject" required,
+        metric: "metric" required,
+        target: "target" required,
+    }
+}
 
 /// ObjectMetricStatus indicates the current value of a metric describing a kubernetes object (for example, hits-per-second on an Ingress object).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ObjectMetricStatus {
     /// current contains the current value for the given metric
     pub current: MetricValueStatus,
     /// DescribedObject specifies the descriptions of a object,such as kind,name apiVersion
-    #[serde(rename = "describedObject")]
     pub described_object: CrossVersionObjectReference,
     /// metric identifies the target metric by name and selector
     pub metric: MetricIdentifier,
 }
+kubegen::object_serde! {
+    ObjectMetricStatus {
+        current: "current" required,
+        described_object: "describedObject" required,
+        metric: "metric" required,
+    }
+}
 
 /// PodsMetricSource indicates how to scale on a metric describing each pod in the current scale target (for example, transactions-processed-per-second). The values will be averaged together before being compared to the target value.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PodsMetricSource {
     /// metric identifies the target metric by name and selector
     pub metric: MetricIdentifier,
     /// target specifies the target value for the given metric
     pub target: MetricTarget,
 }
+kubegen::object_serde! {
+    PodsMetricSource {
+        metric: "metric" required,
+        target: "target" required,
+    }
+}
 
 /// PodsMetricStatus indicates the current value of a metric describing each pod in the current scale target (for example, transactions-processed-per-second).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PodsMetricStatus {
     /// current contains the current value for the given metric
     pub current: MetricValueStatus,
     /// metric identifies the target metric by name and selector
     pub metric: MetricIdentifier,
 }
+kubegen::object_serde! {
+    PodsMetricStatus {
+        current: "current" required,
+        metric: "metric" required,
+    }
+}
 
 /// ResourceMetricSource indicates how to scale on a resource metric known to Kubernetes, as specified in requests and limits, describing each pod in the current scale target (e.g. CPU or memory).  The values will be averaged together before being compared to the target.  Such metrics are built in to Kubernetes, and have special scaling options on top of those available to normal per-pod metrics using the "pods" source.  Only one "target" type should be set.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResourceMetricSource {
     /// name is the name of the resource in question.
     pub name: String,
     /// target specifies the target value for the given metric
     pub target: MetricTarget,
 }
+kubegen::object_serde! {
+    ResourceMetricSource {
+        name: "name" required,
+        target: "target" required,
+    }
+}
 
 /// ResourceMetricStatus indicates the current value of a resource metric known to Kubernetes, as specified in requests and limits, describing each pod in the current scale target (e.g. CPU or memory).  Such metrics are built in to Kubernetes, and have special scaling options on top of those available to normal per-pod metrics using the "pods" source.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResourceMetricStatus {
     /// current contains the current value for the given metric
     pub current: MetricValueStatus,
     /// name is the name of the resource in question.
     pub name: String,
+}
+kubegen::object_serde! {
+    ResourceMetricStatus {
+        current: "current" required,
+        name: "name" required,
+    }
 }

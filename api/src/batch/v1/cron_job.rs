@@ -4,40 +4,20 @@
 /// CronJob represents the configuration of a single cron job.
 ///
 /// `batch/v1` `CronJob`, namespaced, plural `cronjobs`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CronJob {
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// Specification of the desired behavior of a cron job, including the schedule. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
     pub spec: CronJobSpec,
     /// Current status of a cron job. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CronJobStatus>,
 }
-
-impl serde::Serialize for CronJob {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            spec: &'a CronJobSpec,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            status: &'a Option<CronJobStatus>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-            status: &self.status,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    CronJob as resource {
+        metadata: "metadata" default,
+        spec: "spec" required,
+        status: "status" optional,
     }
 }
 
@@ -66,63 +46,69 @@ impl kubegen::Metadata for CronJob {
 }
 
 /// CronJobSpec describes how the job execution will look like and when it will actually run.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CronJobSpec {
     /// Specifies how to treat concurrent executions of a Job. Valid values are:
     ///
     /// - "Allow" (default): allows CronJobs to run concurrently; - "Forbid": forbids concurrent runs, skipping next run if previous run hasn't finished yet; - "Replace": cancels currently running job and replaces it with a new one
-    #[serde(rename = "concurrencyPolicy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub concurrency_policy: Option<String>,
     /// The number of failed finished jobs to retain. Value must be non-negative integer. Defaults to 1.
-    #[serde(rename = "failedJobsHistoryLimit")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_jobs_history_limit: Option<i32>,
     /// Specifies the job that will be created when executing a CronJob.
-    #[serde(rename = "jobTemplate")]
     pub job_template: JobTemplateSpec,
     /// The schedule in Cron format, see https://en.wikipedia.org/wiki/Cron.
     pub schedule: String,
     /// Optional deadline in seconds for starting the job if it misses scheduled time for any reason.  Missed jobs executions will be counted as failed ones.
-    #[serde(rename = "startingDeadlineSeconds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_deadline_seconds: Option<i64>,
     /// The number of successful finished jobs to retain. Value must be non-negative integer. Defaults to 3.
-    #[serde(rename = "successfulJobsHistoryLimit")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub successful_jobs_history_limit: Option<i32>,
     /// This flag tells the controller to suspend subsequent executions, it does not apply to already started executions.  Defaults to false.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suspend: Option<bool>,
     /// The time zone name for the given schedule, see https://en.wikipedia.org/wiki/List_of_tz_database_time_zones. If not specified, this will default to the time zone of the kube-controller-manager process. The set of valid time zone names and the time zone offset is loaded from the system-wide time zone database by the API server during CronJob validation and the controller manager during execution. If no system-wide time zone database can be found a bundled version of the database is used instead. If the time zone name becomes invalid during the lifetime of a CronJob or due to a change in host configuration, the controller will stop creating new new Jobs and will create a system event with the reason UnknownTimeZone. More information can be found in https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#time-zones
-    #[serde(rename = "timeZone")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
+}
+kubegen::object_serde! {
+    CronJobSpec {
+        concurrency_policy: "concurrencyPolicy" optional,
+        failed_jobs_history_limit: "failedJobsHistoryLimit" optional,
+        job_template: "jobTemplate" required,
+        schedule: "schedule" required,
+        starting_deadline_seconds: "startingDeadlineSeconds" optional,
+        successful_jobs_history_limit: "successfulJobsHistoryLimit" optional,
+        suspend: "suspend" optional,
+        time_zone: "timeZone" optional,
+    }
 }
 
 /// CronJobStatus represents the current state of a cron job.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CronJobStatus {
     /// A list of pointers to currently running jobs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<Vec<super::super::super::core::v1::ObjectReference>>,
     /// Information when was the last time the job was successfully scheduled.
-    #[serde(rename = "lastScheduleTime")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_schedule_time: Option<kubegen::time::Time>,
     /// Information when was the last time the job successfully completed.
-    #[serde(rename = "lastSuccessfulTime")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_successful_time: Option<kubegen::time::Time>,
+}
+kubegen::object_serde! {
+    CronJobStatus {
+        active: "active" optional,
+        last_schedule_time: "lastScheduleTime" optional,
+        last_successful_time: "lastSuccessfulTime" optional,
+    }
 }
 
 /// JobTemplateSpec describes the data a Job should have when created from a template
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct JobTemplateSpec {
     /// Standard object's metadata of the jobs created from this template. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<kubegen::meta::v1::ObjectMeta>,
     /// Specification of the desired behavior of the job. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<super::JobSpec>,
+}
+kubegen::object_serde! {
+    JobTemplateSpec {
+        metadata: "metadata" optional,
+        spec: "spec" optional,
+    }
 }

@@ -4,42 +4,20 @@
 /// Job represents the configuration of a single job.
 ///
 /// `batch/v1` `Job`, namespaced, plural `jobs`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Job {
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// Specification of the desired behavior of a job. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<super::JobSpec>,
     /// Current status of a job. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<JobStatus>,
 }
-
-impl serde::Serialize for Job {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            spec: &'a Option<super::JobSpec>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            status: &'a Option<JobStatus>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-            status: &self.status,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    Job as resource {
+        metadata: "metadata" default,
+        spec: "spec" optional,
+        status: "status" optional,
     }
 }
 
@@ -68,72 +46,62 @@ impl kubegen::Metadata for Job {
 }
 
 /// JobCondition describes current state of a job.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct JobCondition {
     /// Last time the condition was checked.
-    #[serde(rename = "lastProbeTime")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_probe_time: Option<kubegen::time::Time>,
     /// Last time the condition transit from one status to another.
-    #[serde(rename = "lastTransitionTime")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_transition_time: Option<kubegen::time::Time>,
     /// Human readable message indicating details about last transition.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (brief) reason for the condition's last transition.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Status of the condition, one of True, False, Unknown.
     pub status: String,
     /// Type of job condition, Complete or Failed.
     pub r#type: String,
 }
+kubegen::object_serde! {
+    JobCondition {
+        last_probe_time: "lastProbeTime" optional,
+        last_transition_time: "lastTransitionTime" optional,
+        message: "message" optional,
+        reason: "reason" optional,
+        status: "status" required,
+        r#type: "type" required,
+    }
+}
 
 /// JobStatus represents the current state of a Job.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct JobStatus {
     /// The number of pending and running pods which are not terminating (without a deletionTimestamp). The value is zero for finished jobs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<i32>,
     /// completedIndexes holds the completed indexes when .spec.completionMode = "Indexed" in a text format. The indexes are represented as decimal integers separated by commas. The numbers are listed in increasing order. Three or more consecutive numbers are compressed and represented by the first and last element of the series, separated by a hyphen. For example, if the completed indexes are 1, 3, 4, 5 and 7, they are represented as "1,3-5,7".
-    #[serde(rename = "completedIndexes")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_indexes: Option<String>,
     /// Represents time when the job was completed. It is not guaranteed to be set in happens-before order across separate operations. It is represented in RFC3339 form and is in UTC. The completion time is set when the job finishes successfully, and only then. The value cannot be updated or removed. The value indicates the same or later point in time as the startTime field.
-    #[serde(rename = "completionTime")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completion_time: Option<kubegen::time::Time>,
     /// The latest available observations of an object's current state. When a Job fails, one of the conditions will have type "Failed" and status true. When a Job is suspended, one of the conditions will have type "Suspended" and status true; when the Job is resumed, the status of this condition will become false. When a Job is completed, one of the conditions will have type "Complete" and status true.
     ///
     /// A job is considered finished when it is in a terminal condition, either "Complete" or "Failed". A Job cannot have both the "Complete" and "Failed" conditions. Additionally, it cannot be in the "Complete" and "FailureTarget" conditions. The "Complete", "Failed" and "FailureTarget" conditions cannot be disabled.
     ///
     /// More info: https://kubernetes.io/docs/concepts/workloads/controllers/jobs-run-to-completion/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<JobCondition>>,
     /// The number of pods which reached phase Failed. The value increases monotonically.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed: Option<i32>,
     /// FailedIndexes holds the failed indexes when spec.backoffLimitPerIndex is set. The indexes are represented in the text format analogous as for the `completedIndexes` field, ie. they are kept as decimal integers separated by commas. The numbers are listed in increasing order. Three or more consecutive numbers are compressed and represented by the first and last element of the series, separated by a hyphen. For example, if the failed indexes are 1, 3, 4, 5 and 7, they are represented as "1,3-5,7". The set of failed indexes cannot overlap with the set of completed indexes.
-    #[serde(rename = "failedIndexes")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_indexes: Option<String>,
     /// The number of active pods which have a Ready condition and are not terminating (without a deletionTimestamp).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ready: Option<i32>,
     /// Represents time when the job controller started processing a job. When a Job is created in the suspended state, this field is not set until the first time it is resumed. This field is reset every time a Job is resumed from suspension. It is represented in RFC3339 form and is in UTC.
     ///
     /// Once set, the field can only be removed when the job is suspended. The field cannot be modified while the job is unsuspended or finished.
-    #[serde(rename = "startTime")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<kubegen::time::Time>,
     /// The number of pods which reached phase Succeeded. The value increases monotonically for a given spec. However, it may decrease in reaction to scale down of elastic indexed jobs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub succeeded: Option<i32>,
     /// The number of pods which are terminating (in phase Pending or Running and have a deletionTimestamp).
     ///
     /// This field is beta-level. The job controller populates the field when the feature gate JobPodReplacementPolicy is enabled (enabled by default).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terminating: Option<i32>,
     /// uncountedTerminatedPods holds the UIDs of Pods that have terminated but the job controller hasn't yet accounted for in the status counters.
     ///
@@ -143,18 +111,35 @@ pub struct JobStatus {
     ///     counter.
     ///
     /// Old jobs might not be tracked using this field, in which case the field remains null. The structure is empty for finished jobs.
-    #[serde(rename = "uncountedTerminatedPods")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uncounted_terminated_pods: Option<UncountedTerminatedPods>,
+}
+kubegen::object_serde! {
+    JobStatus {
+        active: "active" optional,
+        completed_indexes: "completedIndexes" optional,
+        completion_time: "completionTime" optional,
+        conditions: "conditions" optional,
+        failed: "failed" optional,
+        failed_indexes: "failedIndexes" optional,
+        ready: "ready" optional,
+        start_time: "startTime" optional,
+        succeeded: "succeeded" optional,
+        terminating: "terminating" optional,
+        uncounted_terminated_pods: "uncountedTerminatedPods" optional,
+    }
 }
 
 /// UncountedTerminatedPods holds UIDs of Pods that have terminated but haven't been accounted in Job status counters.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UncountedTerminatedPods {
     /// failed holds UIDs of failed Pods.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed: Option<Vec<String>>,
     /// succeeded holds UIDs of succeeded Pods.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub succeeded: Option<Vec<String>>,
+}
+kubegen::object_serde! {
+    UncountedTerminatedPods {
+        failed: "failed" optional,
+        succeeded: "succeeded" optional,
+    }
 }

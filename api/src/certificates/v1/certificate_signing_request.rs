@@ -10,39 +10,19 @@
 /// This API can be used to request client certificates to authenticate to kube-apiserver (with the "kubernetes.io/kube-apiserver-client" signerName), or to obtain certificates from custom non-Kubernetes signers.
 ///
 /// `certificates.k8s.io/v1` `CertificateSigningRequest`, cluster-scoped, plural `certificatesigningrequests`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CertificateSigningRequest {
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// spec contains the certificate request, and is immutable after creation. Only the request, signerName, expirationSeconds, and usages fields can be set on creation. Other fields are derived by Kubernetes and cannot be modified by users.
     pub spec: CertificateSigningRequestSpec,
     /// status contains information about whether the request is approved or denied, and the certificate issued by the signer, or the failure condition indicating signer failure.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CertificateSigningRequestStatus>,
 }
-
-impl serde::Serialize for CertificateSigningRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            spec: &'a CertificateSigningRequestSpec,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            status: &'a Option<CertificateSigningRequestStatus>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-            status: &self.status,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    CertificateSigningRequest as resource {
+        metadata: "metadata" default,
+        spec: "spec" required,
+        status: "status" optional,
     }
 }
 
@@ -71,21 +51,15 @@ impl kubegen::Metadata for CertificateSigningRequest {
 }
 
 /// CertificateSigningRequestCondition describes a condition of a CertificateSigningRequest object
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CertificateSigningRequestCondition {
     /// lastTransitionTime is the time the condition last transitioned from one status to another. If unset, when a new condition type is added or an existing condition's status is changed, the server defaults this to the current time.
-    #[serde(rename = "lastTransitionTime")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_transition_time: Option<kubegen::time::Time>,
     /// lastUpdateTime is the time of the last update to this condition
-    #[serde(rename = "lastUpdateTime")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_update_time: Option<kubegen::time::Time>,
     /// message contains a human readable message with details about the request state
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// reason indicates a brief reason for the request state
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// status of the condition, one of True, False, Unknown. Approved, Denied, and Failed conditions may not be "False" or "Unknown".
     pub status: String,
@@ -102,9 +76,19 @@ pub struct CertificateSigningRequestCondition {
     /// Only one condition of a given type is allowed.
     pub r#type: String,
 }
+kubegen::object_serde! {
+    CertificateSigningRequestCondition {
+        last_transition_time: "lastTransitionTime" optional,
+        last_update_time: "lastUpdateTime" optional,
+        message: "message" optional,
+        reason: "reason" optional,
+        status: "status" required,
+        r#type: "type" required,
+    }
+}
 
 /// CertificateSigningRequestSpec contains the certificate request.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CertificateSigningRequestSpec {
     /// expirationSeconds is the requested duration of validity of the issued certificate. The certificate signer may issue a certificate with a different validity duration so a client must check the delta between the notBefore and and notAfter fields in the issued certificate to determine the actual duration.
     ///
@@ -118,14 +102,10 @@ pub struct CertificateSigningRequestSpec {
     ///   3. Signer whose configured minimum is longer than the requested duration
     ///
     /// The minimum valid value for expirationSeconds is 600, i.e. 10 minutes.
-    #[serde(rename = "expirationSeconds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiration_seconds: Option<i32>,
     /// extra contains extra attributes of the user that created the CertificateSigningRequest. Populated by the API server on creation and immutable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra: Option<std::collections::BTreeMap<String, Vec<String>>>,
     /// groups contains group membership of the user that created the CertificateSigningRequest. Populated by the API server on creation and immutable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<String>>,
     /// request contains an x509 certificate signing request encoded in a "CERTIFICATE REQUEST" PEM block. When serialized as JSON or YAML, the data is additionally base64-encoded.
     pub request: kubegen::ByteString,
@@ -150,10 +130,8 @@ pub struct CertificateSigningRequestSpec {
     ///  4. Required, permitted, or forbidden key usages / extended key usages.
     ///  5. Expiration/certificate lifetime: whether it is fixed by the signer, configurable by the admin.
     ///  6. Whether or not requests for CA certificates are allowed.
-    #[serde(rename = "signerName")]
     pub signer_name: String,
     /// uid contains the uid of the user that created the CertificateSigningRequest. Populated by the API server on creation and immutable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
     /// usages specifies a set of key usages requested in the issued certificate.
     ///
@@ -169,15 +147,25 @@ pub struct CertificateSigningRequestSpec {
     ///  "code signing", "email protection", "s/mime",
     ///  "ipsec end system", "ipsec tunnel", "ipsec user",
     ///  "timestamping", "ocsp signing", "microsoft sgc", "netscape sgc"
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usages: Option<Vec<String>>,
     /// username contains the name of the user that created the CertificateSigningRequest. Populated by the API server on creation and immutable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+}
+kubegen::object_serde! {
+    CertificateSigningRequestSpec {
+        expiration_seconds: "expirationSeconds" optional,
+        extra: "extra" optional,
+        groups: "groups" optional,
+        request: "request" required,
+        signer_name: "signerName" required,
+        uid: "uid" optional,
+        usages: "usages" optional,
+        username: "username" optional,
+    }
 }
 
 /// CertificateSigningRequestStatus contains conditions used to indicate approved/denied/failed status of the request, and the issued certificate.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CertificateSigningRequestStatus {
     /// certificate is populated with an issued certificate by the signer after an Approved condition is present. This field is set via the /status subresource. Once populated, this field is immutable.
     ///
@@ -203,9 +191,13 @@ pub struct CertificateSigningRequestStatus {
     /// -----END CERTIFICATE-----
     /// )
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate: Option<kubegen::ByteString>,
     /// conditions applied to the request. Known conditions are "Approved", "Denied", and "Failed".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<CertificateSigningRequestCondition>>,
+}
+kubegen::object_serde! {
+    CertificateSigningRequestStatus {
+        certificate: "certificate" optional,
+        conditions: "conditions" optional,
+    }
 }

@@ -8,34 +8,17 @@
 /// It can be optionally associated with a particular assigner, in which case it contains one valid set of trust anchors for that signer. Signers may have multiple associated ClusterTrustBundles; each is an independent set of trust anchors for that signer. Admission control is used to enforce that only users with permissions on the signer can create or modify the corresponding bundle.
 ///
 /// `certificates.k8s.io/v1alpha1` `ClusterTrustBundle`, cluster-scoped, plural `clustertrustbundles`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ClusterTrustBundle {
     /// metadata contains the object metadata.
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// spec contains the signer (if any) and trust anchors.
     pub spec: ClusterTrustBundleSpec,
 }
-
-impl serde::Serialize for ClusterTrustBundle {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            spec: &'a ClusterTrustBundleSpec,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    ClusterTrustBundle as resource {
+        metadata: "metadata" default,
+        spec: "spec" required,
     }
 }
 
@@ -64,7 +47,7 @@ impl kubegen::Metadata for ClusterTrustBundle {
 }
 
 /// ClusterTrustBundleSpec contains the signer and trust anchors.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ClusterTrustBundleSpec {
     /// signerName indicates the associated signer, if any.
     ///
@@ -75,14 +58,17 @@ pub struct ClusterTrustBundleSpec {
     /// If signerName is empty, then the ClusterTrustBundle object's name must not have such a prefix.
     ///
     /// List/watch requests for ClusterTrustBundles can filter on this field using a `spec.signerName=NAME` field selector.
-    #[serde(rename = "signerName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signer_name: Option<String>,
     /// trustBundle contains the individual X.509 trust anchors for this bundle, as PEM bundle of PEM-wrapped, DER-formatted X.509 certificates.
     ///
     /// The data must consist only of PEM certificate blocks that parse as valid X.509 certificates.  Each certificate must include a basic constraints extension with the CA bit set.  The API server will reject objects that contain duplicate certificates, or that use PEM block headers.
     ///
     /// Users of ClusterTrustBundles, including Kubelet, are free to reorder and deduplicate certificate blocks in this file according to their own logic, as well as to drop PEM block headers and inter-block data.
-    #[serde(rename = "trustBundle")]
     pub trust_bundle: String,
+}
+kubegen::object_serde! {
+    ClusterTrustBundleSpec {
+        signer_name: "signerName" optional,
+        trust_bundle: "trustBundle" required,
+    }
 }

@@ -6,40 +6,20 @@
 /// Kubelets use this API to implement podCertificate projected volumes
 ///
 /// `certificates.k8s.io/v1beta1` `PodCertificateRequest`, namespaced, plural `podcertificaterequests`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PodCertificateRequest {
     /// metadata contains the object metadata.
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// spec contains the details about the certificate being requested.
     pub spec: PodCertificateRequestSpec,
     /// status contains the issued certificate, and a standard set of conditions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<PodCertificateRequestStatus>,
 }
-
-impl serde::Serialize for PodCertificateRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            spec: &'a PodCertificateRequestSpec,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            status: &'a Option<PodCertificateRequestStatus>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-            status: &self.status,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    PodCertificateRequest as resource {
+        metadata: "metadata" default,
+        spec: "spec" required,
+        status: "status" optional,
     }
 }
 
@@ -68,21 +48,17 @@ impl kubegen::Metadata for PodCertificateRequest {
 }
 
 /// PodCertificateRequestSpec describes the certificate request.  All fields are immutable after creation.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PodCertificateRequestSpec {
     /// maxExpirationSeconds is the maximum lifetime permitted for the certificate.
     ///
     /// If omitted, kube-apiserver will set it to 86400(24 hours). kube-apiserver will reject values shorter than 3600 (1 hour).  The maximum allowable value is 7862400 (91 days).
     ///
     /// The signer implementation is then free to issue a certificate with any lifetime *shorter* than MaxExpirationSeconds, but no shorter than 3600 seconds (1 hour).  This constraint is enforced by kube-apiserver. `kubernetes.io` signers will never issue certificates with a lifetime longer than 24 hours.
-    #[serde(rename = "maxExpirationSeconds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_expiration_seconds: Option<i32>,
     /// nodeName is the name of the node the pod is assigned to.
-    #[serde(rename = "nodeName")]
     pub node_name: String,
     /// nodeUID is the UID of the node the pod is assigned to.
-    #[serde(rename = "nodeUID")]
     pub node_uid: String,
     /// The PKIX-serialized public key the signer will issue the certificate to.
     ///
@@ -91,14 +67,10 @@ pub struct PodCertificateRequestSpec {
     /// Signer implementations do not need to support all key types supported by kube-apiserver and kubelet.  If a signer does not support the key type used for a given PodCertificateRequest, it must deny the request by setting a status.conditions entry with a type of "Denied" and a reason of "UnsupportedKeyType". It may also suggest a key type that it does support in the message field.
     ///
     /// Deprecated: This field is replaced by StubPKCS10Request. If StubPKCS10Request is set, this field must be empty.  Signer implementations should extract the public key from the StubPKCS10Request field.
-    #[serde(rename = "pkixPublicKey")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pkix_public_key: Option<kubegen::ByteString>,
     /// podName is the name of the pod into which the certificate will be mounted.
-    #[serde(rename = "podName")]
     pub pod_name: String,
     /// podUID is the UID of the pod into which the certificate will be mounted.
-    #[serde(rename = "podUID")]
     pub pod_uid: String,
     /// A proof that the requesting kubelet holds the private key corresponding to pkixPublicKey.
     ///
@@ -113,19 +85,14 @@ pub struct PodCertificateRequestSpec {
     /// If the key is an ED25519 key, the the signature is as described by the [ED25519 Specification](https://ed25519.cr.yp.to/) (as implemented by the golang library crypto/ed25519.Sign).
     ///
     /// Deprecated: This field is replaced by StubPKCS10Request. If StubPKCS10Request is set, this field must be empty.
-    #[serde(rename = "proofOfPossession")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proof_of_possession: Option<kubegen::ByteString>,
     /// serviceAccountName is the name of the service account the pod is running as.
-    #[serde(rename = "serviceAccountName")]
     pub service_account_name: String,
     /// serviceAccountUID is the UID of the service account the pod is running as.
-    #[serde(rename = "serviceAccountUID")]
     pub service_account_uid: String,
     /// signerName indicates the requested signer.
     ///
     /// All signer names beginning with `kubernetes.io` are reserved for use by the Kubernetes project.  There is currently one well-known signer documented by the Kubernetes project, `kubernetes.io/kube-apiserver-client-pod`, which will issue client certificates understood by kube-apiserver.  It is currently unimplemented.
-    #[serde(rename = "signerName")]
     pub signer_name: String,
     /// A PKCS#10 certificate signing request (DER-serialized) generated by Kubelet using the subject private key.
     ///
@@ -134,26 +101,37 @@ pub struct PodCertificateRequestSpec {
     /// The subject public key must be one of RSA3072, RSA4096, ECDSAP256, ECDSAP384, ECDSAP521, or ED25519. Note that this list may be expanded in the future.
     ///
     /// Signer implementations do not need to support all key types supported by kube-apiserver and kubelet.  If a signer does not support the key type used for a given PodCertificateRequest, it must deny the request by setting a status.conditions entry with a type of "Denied" and a reason of "UnsupportedKeyType". It may also suggest a key type that it does support in the message field.
-    #[serde(rename = "stubPKCS10Request")]
     pub stub_pkcs10_request: kubegen::ByteString,
     /// unverifiedUserAnnotations allow pod authors to pass additional information to the signer implementation.  Kubernetes does not restrict or validate this metadata in any way.
     ///
     /// Entries are subject to the same validation as object metadata annotations, with the addition that all keys must be domain-prefixed. No restrictions are placed on values, except an overall size limitation on the entire field.
     ///
     /// Signers should document the keys and values they support.  Signers should deny requests that contain keys they do not recognize.
-    #[serde(rename = "unverifiedUserAnnotations")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unverified_user_annotations: Option<std::collections::BTreeMap<String, String>>,
+}
+kubegen::object_serde! {
+    PodCertificateRequestSpec {
+        max_expiration_seconds: "maxExpirationSeconds" optional,
+        node_name: "nodeName" required,
+        node_uid: "nodeUID" required,
+        pkix_public_key: "pkixPublicKey" optional,
+        pod_name: "podName" required,
+        pod_uid: "podUID" required,
+        proof_of_possession: "proofOfPossession" optional,
+        service_account_name: "serviceAccountName" required,
+        service_account_uid: "serviceAccountUID" required,
+        signer_name: "signerName" required,
+        stub_pkcs10_request: "stubPKCS10Request" required,
+        unverified_user_annotations: "unverifiedUserAnnotations" optional,
+    }
 }
 
 /// PodCertificateRequestStatus describes the status of the request, and holds the certificate data if the request is issued.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PodCertificateRequestStatus {
     /// beginRefreshAt is the time at which the kubelet should begin trying to refresh the certificate.  This field is set via the /status subresource, and must be set at the same time as certificateChain.  Once populated, this field is immutable.
     ///
     /// This field is only a hint.  Kubelet may start refreshing before or after this time if necessary.
-    #[serde(rename = "beginRefreshAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub begin_refresh_at: Option<kubegen::time::Time>,
     /// certificateChain is populated with an issued certificate by the signer. This field is set via the /status subresource. Once populated, this field is immutable.
     ///
@@ -165,22 +143,24 @@ pub struct PodCertificateRequestStatus {
     ///     described in section 4 of RFC5280.
     ///
     /// If more than one block is present, and the definition of the requested spec.signerName does not indicate otherwise, the first block is the issued certificate, and subsequent blocks should be treated as intermediate certificates and presented in TLS handshakes.  When projecting the chain into a pod volume, kubelet will drop any data in-between the PEM blocks, as well as any PEM block headers.
-    #[serde(rename = "certificateChain")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_chain: Option<String>,
     /// conditions applied to the request.
     ///
     /// The types "Issued", "Denied", and "Failed" have special handling.  At most one of these conditions may be present, and they must have status "True".
     ///
     /// If the request is denied with `Reason=UnsupportedKeyType`, the signer may suggest a key type that will work in the message field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<kubegen::meta::v1::Condition>>,
     /// notAfter is the time at which the certificate expires.  The value must be the same as the notAfter value in the leaf certificate in certificateChain.  This field is set via the /status subresource.  Once populated, it is immutable.  The signer must set this field at the same time it sets certificateChain.
-    #[serde(rename = "notAfter")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_after: Option<kubegen::time::Time>,
     /// notBefore is the time at which the certificate becomes valid.  The value must be the same as the notBefore value in the leaf certificate in certificateChain.  This field is set via the /status subresource.  Once populated, it is immutable. The signer must set this field at the same time it sets certificateChain.
-    #[serde(rename = "notBefore")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_before: Option<kubegen::time::Time>,
+}
+kubegen::object_serde! {
+    PodCertificateRequestStatus {
+        begin_refresh_at: "beginRefreshAt" optional,
+        certificate_chain: "certificateChain" optional,
+        conditions: "conditions" optional,
+        not_after: "notAfter" optional,
+        not_before: "notBefore" optional,
+    }
 }

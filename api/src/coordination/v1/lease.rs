@@ -4,36 +4,17 @@
 /// Lease defines a lease concept.
 ///
 /// `coordination.k8s.io/v1` `Lease`, namespaced, plural `leases`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Lease {
     /// More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// spec contains the specification of the Lease. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<LeaseSpec>,
 }
-
-impl serde::Serialize for Lease {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            spec: &'a Option<LeaseSpec>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    Lease as resource {
+        metadata: "metadata" default,
+        spec: "spec" optional,
     }
 }
 
@@ -62,33 +43,31 @@ impl kubegen::Metadata for Lease {
 }
 
 /// LeaseSpec is a specification of a Lease.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LeaseSpec {
     /// acquireTime is a time when the current lease was acquired.
-    #[serde(rename = "acquireTime")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acquire_time: Option<kubegen::time::MicroTime>,
     /// holderIdentity contains the identity of the holder of a current lease. If Coordinated Leader Election is used, the holder identity must be equal to the elected LeaseCandidate.metadata.name field.
-    #[serde(rename = "holderIdentity")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub holder_identity: Option<String>,
     /// leaseDurationSeconds is a duration that candidates for a lease need to wait to force acquire it. This is measured against the time of last observed renewTime.
-    #[serde(rename = "leaseDurationSeconds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lease_duration_seconds: Option<i32>,
     /// leaseTransitions is the number of transitions of a lease between holders.
-    #[serde(rename = "leaseTransitions")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lease_transitions: Option<i32>,
     /// PreferredHolder signals to a lease holder that the lease has a more optimal holder and should be given up. This field can only be set if Strategy is also set.
-    #[serde(rename = "preferredHolder")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_holder: Option<String>,
     /// renewTime is a time when the current holder of a lease has last updated the lease.
-    #[serde(rename = "renewTime")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renew_time: Option<kubegen::time::MicroTime>,
     /// Strategy indicates the strategy for picking the leader for coordinated leader election. If the field is not specified, there is no active coordination for this lease. (Alpha) Using this field requires the CoordinatedLeaderElection feature gate to be enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strategy: Option<String>,
+}
+kubegen::object_serde! {
+    LeaseSpec {
+        acquire_time: "acquireTime" optional,
+        holder_identity: "holderIdentity" optional,
+        lease_duration_seconds: "leaseDurationSeconds" optional,
+        lease_transitions: "leaseTransitions" optional,
+        preferred_holder: "preferredHolder" optional,
+        renew_time: "renewTime" optional,
+        strategy: "strategy" optional,
+    }
 }

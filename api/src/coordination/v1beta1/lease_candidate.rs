@@ -4,34 +4,17 @@
 /// LeaseCandidate defines a candidate for a Lease object. Candidates are created such that coordinated leader election will pick the best leader from the list of candidates.
 ///
 /// `coordination.k8s.io/v1beta1` `LeaseCandidate`, namespaced, plural `leasecandidates`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LeaseCandidate {
     /// More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// spec contains the specification of the Lease. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
     pub spec: LeaseCandidateSpec,
 }
-
-impl serde::Serialize for LeaseCandidate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            spec: &'a LeaseCandidateSpec,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    LeaseCandidate as resource {
+        metadata: "metadata" default,
+        spec: "spec" required,
     }
 }
 
@@ -60,26 +43,28 @@ impl kubegen::Metadata for LeaseCandidate {
 }
 
 /// LeaseCandidateSpec is a specification of a Lease.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LeaseCandidateSpec {
     /// BinaryVersion is the binary version. It must be in a semver format without leading `v`. This field is required.
-    #[serde(rename = "binaryVersion")]
     pub binary_version: String,
     /// EmulationVersion is the emulation version. It must be in a semver format without leading `v`. EmulationVersion must be less than or equal to BinaryVersion. This field is required when strategy is "OldestEmulationVersion"
-    #[serde(rename = "emulationVersion")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emulation_version: Option<String>,
     /// LeaseName is the name of the lease for which this candidate is contending. The limits on this field are the same as on Lease.name. Multiple lease candidates may reference the same Lease.name. This field is immutable.
-    #[serde(rename = "leaseName")]
     pub lease_name: String,
     /// PingTime is the last time that the server has requested the LeaseCandidate to renew. It is only done during leader election to check if any LeaseCandidates have become ineligible. When PingTime is updated, the LeaseCandidate will respond by updating RenewTime.
-    #[serde(rename = "pingTime")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ping_time: Option<kubegen::time::MicroTime>,
     /// RenewTime is the time that the LeaseCandidate was last updated. Any time a Lease needs to do leader election, the PingTime field is updated to signal to the LeaseCandidate that they should update the RenewTime. Old LeaseCandidate objects are also garbage collected if it has been hours since the last renew. The PingTime field is updated regularly to prevent garbage collection for still active LeaseCandidates.
-    #[serde(rename = "renewTime")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renew_time: Option<kubegen::time::MicroTime>,
     /// Strategy is the strategy that coordinated leader election will use for picking the leader. If multiple candidates for the same Lease return different strategies, the strategy provided by the candidate with the latest BinaryVersion will be used. If there is still conflict, this is a user error and coordinated leader election will not operate the Lease until resolved.
     pub strategy: String,
+}
+kubegen::object_serde! {
+    LeaseCandidateSpec {
+        binary_version: "binaryVersion" required,
+        emulation_version: "emulationVersion" optional,
+        lease_name: "leaseName" required,
+        ping_time: "pingTime" optional,
+        renew_time: "renewTime" optional,
+        strategy: "strategy" required,
+    }
 }

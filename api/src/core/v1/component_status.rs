@@ -4,36 +4,17 @@
 /// ComponentStatus (and ComponentStatusList) holds the cluster validation info. Deprecated: This API is deprecated in v1.19+
 ///
 /// `v1` `ComponentStatus`, cluster-scoped, plural `componentstatuses`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ComponentStatus {
     /// List of component conditions observed
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<ComponentCondition>>,
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
 }
-
-impl serde::Serialize for ComponentStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            conditions: &'a Option<Vec<ComponentCondition>>,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            conditions: &self.conditions,
-            metadata: &self.metadata,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    ComponentStatus as resource {
+        conditions: "conditions" optional,
+        metadata: "metadata" default,
     }
 }
 
@@ -62,16 +43,22 @@ impl kubegen::Metadata for ComponentStatus {
 }
 
 /// Information about the condition of a component.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ComponentCondition {
     /// Condition error code for a component. For example, a health check error code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Message about the condition for a component. For example, information about a health check.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Status of the condition for a component. Valid values for "Healthy": "True", "False", or "Unknown".
     pub status: String,
     /// Type of condition for a component. Valid value: "Healthy"
     pub r#type: String,
+}
+kubegen::object_serde! {
+    ComponentCondition {
+        error: "error" optional,
+        message: "message" optional,
+        status: "status" required,
+        r#type: "type" required,
+    }
 }

@@ -4,50 +4,23 @@
 /// ConfigMap holds configuration data for pods to consume.
 ///
 /// `v1` `ConfigMap`, namespaced, plural `configmaps`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ConfigMap {
     /// BinaryData contains the binary data. Each key must consist of alphanumeric characters, '-', '_' or '.'. BinaryData can contain byte sequences that are not in the UTF-8 range. The keys stored in BinaryData must not overlap with the ones in the Data field, this is enforced during validation process. Using this field will require 1.10+ apiserver and kubelet.
-    #[serde(rename = "binaryData")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub binary_data: Option<std::collections::BTreeMap<String, kubegen::ByteString>>,
     /// Data contains the configuration data. Each key must consist of alphanumeric characters, '-', '_' or '.'. Values with non-UTF-8 byte sequences must use the BinaryData field. The keys stored in Data must not overlap with the keys in the BinaryData field, this is enforced during validation process.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<std::collections::BTreeMap<String, String>>,
     /// Immutable, if set to true, ensures that data stored in the ConfigMap cannot be updated (only object metadata can be modified). If not set to true, the field can be modified at any time. Defaulted to nil.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub immutable: Option<bool>,
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
 }
-
-impl serde::Serialize for ConfigMap {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            #[serde(rename = "binaryData")]
-            #[serde(skip_serializing_if = "Option::is_none")]
-            binary_data: &'a Option<std::collections::BTreeMap<String, kubegen::ByteString>>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            data: &'a Option<std::collections::BTreeMap<String, String>>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            immutable: &'a Option<bool>,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            binary_data: &self.binary_data,
-            data: &self.data,
-            immutable: &self.immutable,
-            metadata: &self.metadata,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    ConfigMap as resource {
+        binary_data: "binaryData" optional,
+        data: "data" optional,
+        immutable: "immutable" optional,
+        metadata: "metadata" default,
     }
 }
 

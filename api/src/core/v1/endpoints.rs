@@ -22,36 +22,17 @@
 /// Deprecated: This API is deprecated in v1.33+. Use discoveryv1.EndpointSlice.
 ///
 /// `v1` `Endpoints`, namespaced, plural `endpoints`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Endpoints {
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// The set of all endpoints is the union of all subsets. Addresses are placed into subsets according to the IPs they share. A single address with multiple ports, some of which are ready and some of which are not (because they come from different containers) will result in the address being displayed in different subsets for the different ports. No address will appear in both Addresses and NotReadyAddresses in the same subset. Sets of addresses and ports that comprise a service.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subsets: Option<Vec<EndpointSubset>>,
 }
-
-impl serde::Serialize for Endpoints {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            subsets: &'a Option<Vec<EndpointSubset>>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            subsets: &self.subsets,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    Endpoints as resource {
+        metadata: "metadata" default,
+        subsets: "subsets" optional,
     }
 }
 
@@ -80,25 +61,28 @@ impl kubegen::Metadata for Endpoints {
 }
 
 /// EndpointAddress is a tuple that describes single IP address. Deprecated: This API is deprecated in v1.33+.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EndpointAddress {
     /// The Hostname of this endpoint
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
     /// The IP of this endpoint. May not be loopback (127.0.0.0/8 or ::1), link-local (169.254.0.0/16 or fe80::/10), or link-local multicast (224.0.0.0/24 or ff02::/16).
     pub ip: String,
     /// Optional: Node hosting this endpoint. This can be used to determine endpoints local to a node.
-    #[serde(rename = "nodeName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_name: Option<String>,
     /// Reference to object providing the endpoint.
-    #[serde(rename = "targetRef")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_ref: Option<super::ObjectReference>,
+}
+kubegen::object_serde! {
+    EndpointAddress {
+        hostname: "hostname" optional,
+        ip: "ip" required,
+        node_name: "nodeName" optional,
+        target_ref: "targetRef" optional,
+    }
 }
 
 /// EndpointPort is a tuple that describes a single port. Deprecated: This API is deprecated in v1.33+.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EndpointPort {
     /// The application protocol for this port. This is used as a hint for implementations to offer richer behavior for protocols that they understand. This field follows standard Kubernetes label syntax. Valid values are either:
     ///
@@ -110,17 +94,21 @@ pub struct EndpointPort {
     ///   * 'kubernetes.io/wss' - WebSocket over TLS as described in https://www.rfc-editor.org/rfc/rfc6455
     ///
     /// * Other protocols should use implementation-defined prefixed names such as mycompany.com/my-custom-protocol.
-    #[serde(rename = "appProtocol")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_protocol: Option<String>,
     /// The name of this port.  This must match the 'name' field in the corresponding ServicePort. Must be a DNS_LABEL. Optional only if one port is defined.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The port number of the endpoint.
     pub port: i32,
     /// The IP protocol for this port. Must be UDP, TCP, or SCTP. Default is TCP.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
+}
+kubegen::object_serde! {
+    EndpointPort {
+        app_protocol: "appProtocol" optional,
+        name: "name" optional,
+        port: "port" required,
+        protocol: "protocol" optional,
+    }
 }
 
 /// EndpointSubset is a group of addresses with a common set of ports. The expanded set of endpoints is the Cartesian product of Addresses x Ports. For example, given:
@@ -140,16 +128,19 @@ pub struct EndpointPort {
 /// ```
 ///
 /// Deprecated: This API is deprecated in v1.33+.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EndpointSubset {
     /// IP addresses which offer the related ports that are marked as ready. These endpoints should be considered safe for load balancers and clients to utilize.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addresses: Option<Vec<EndpointAddress>>,
     /// IP addresses which offer the related ports but are not currently marked as ready because they have not yet finished starting, have recently failed a readiness check, or have recently failed a liveness check.
-    #[serde(rename = "notReadyAddresses")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_ready_addresses: Option<Vec<EndpointAddress>>,
     /// Port numbers available on the related IP addresses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ports: Option<Vec<EndpointPort>>,
+}
+kubegen::object_serde! {
+    EndpointSubset {
+        addresses: "addresses" optional,
+        not_ready_addresses: "notReadyAddresses" optional,
+        ports: "ports" optional,
+    }
 }

@@ -4,124 +4,56 @@
 /// Event is a report of an event somewhere in the cluster.  Events have a limited retention time and triggers and messages may evolve with time.  Event consumers should not rely on the timing of an event with a given Reason reflecting a consistent underlying trigger, or the continued existence of events with that Reason.  Events should be treated as informative, best-effort, supplemental data.
 ///
 /// `v1` `Event`, namespaced, plural `events`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Event {
     /// What action was taken/failed regarding to the Regarding object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// The number of times this event has occurred.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i32>,
     /// Time when this Event was first observed.
-    #[serde(rename = "eventTime")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_time: Option<kubegen::time::MicroTime>,
     /// The time at which the event was first recorded. (Time of server receipt is in TypeMeta.)
-    #[serde(rename = "firstTimestamp")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_timestamp: Option<kubegen::time::Time>,
     /// The object that this event is about.
-    #[serde(rename = "involvedObject")]
     pub involved_object: super::ObjectReference,
     /// The time at which the most recent occurrence of this event was recorded.
-    #[serde(rename = "lastTimestamp")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_timestamp: Option<kubegen::time::Time>,
     /// A human-readable description of the status of this operation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// This should be a short, machine understandable string that gives the reason for the transition into the object's current status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Optional secondary object for more complex actions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub related: Option<super::ObjectReference>,
     /// Name of the controller that emitted this Event, e.g. `kubernetes.io/kubelet`.
-    #[serde(rename = "reportingComponent")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reporting_component: Option<String>,
     /// ID of the controller instance, e.g. `kubelet-xyzf`.
-    #[serde(rename = "reportingInstance")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reporting_instance: Option<String>,
     /// Data about the Event series this event represents or nil if it's a singleton Event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub series: Option<EventSeries>,
     /// The component reporting this event. Should be a short machine understandable string.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<EventSource>,
     /// Type of this event (Normal, Warning), new types could be added in the future
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
 }
-
-impl serde::Serialize for Event {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            action: &'a Option<String>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            count: &'a Option<i32>,
-            #[serde(rename = "eventTime")]
-            #[serde(skip_serializing_if = "Option::is_none")]
-            event_time: &'a Option<kubegen::time::MicroTime>,
-            #[serde(rename = "firstTimestamp")]
-            #[serde(skip_serializing_if = "Option::is_none")]
-            first_timestamp: &'a Option<kubegen::time::Time>,
-            #[serde(rename = "involvedObject")]
-            involved_object: &'a super::ObjectReference,
-            #[serde(rename = "lastTimestamp")]
-            #[serde(skip_serializing_if = "Option::is_none")]
-            last_timestamp: &'a Option<kubegen::time::Time>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            message: &'a Option<String>,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            reason: &'a Option<String>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            related: &'a Option<super::ObjectReference>,
-            #[serde(rename = "reportingComponent")]
-            #[serde(skip_serializing_if = "Option::is_none")]
-            reporting_component: &'a Option<String>,
-            #[serde(rename = "reportingInstance")]
-            #[serde(skip_serializing_if = "Option::is_none")]
-            reporting_instance: &'a Option<String>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            series: &'a Option<EventSeries>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            source: &'a Option<EventSource>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            r#type: &'a Option<String>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            action: &self.action,
-            count: &self.count,
-            event_time: &self.event_time,
-            first_timestamp: &self.first_timestamp,
-            involved_object: &self.involved_object,
-            last_timestamp: &self.last_timestamp,
-            message: &self.message,
-            metadata: &self.metadata,
-            reason: &self.reason,
-            related: &self.related,
-            reporting_component: &self.reporting_component,
-            reporting_instance: &self.reporting_instance,
-            series: &self.series,
-            source: &self.source,
-            r#type: &self.r#type,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    Event as resource {
+        action: "action" optional,
+        count: "count" optional,
+        event_time: "eventTime" optional,
+        first_timestamp: "firstTimestamp" optional,
+        involved_object: "involvedObject" required,
+        last_timestamp: "lastTimestamp" optional,
+        message: "message" optional,
+        metadata: "metadata" default,
+        reason: "reason" optional,
+        related: "related" optional,
+        reporting_component: "reportingComponent" optional,
+        reporting_instance: "reportingInstance" optional,
+        series: "series" optional,
+        source: "source" optional,
+        r#type: "type" optional,
     }
 }
 
@@ -150,24 +82,31 @@ impl kubegen::Metadata for Event {
 }
 
 /// EventSeries contain information on series of events, i.e. thing that was/is happening continuously for some time.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EventSeries {
     /// Number of occurrences in this series up to the last heartbeat time
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i32>,
     /// Time of the last occurrence observed
-    #[serde(rename = "lastObservedTime")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_observed_time: Option<kubegen::time::MicroTime>,
+}
+kubegen::object_serde! {
+    EventSeries {
+        count: "count" optional,
+        last_observed_time: "lastObservedTime" optional,
+    }
 }
 
 /// EventSource contains information for an event.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EventSource {
     /// Component from which the event is generated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub component: Option<String>,
     /// Node name on which the event is generated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
+}
+kubegen::object_serde! {
+    EventSource {
+        component: "component" optional,
+        host: "host" optional,
+    }
 }

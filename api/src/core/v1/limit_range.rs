@@ -4,36 +4,17 @@
 /// LimitRange sets resource usage limits for each kind of resource in a Namespace.
 ///
 /// `v1` `LimitRange`, namespaced, plural `limitranges`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LimitRange {
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// Spec defines the limits enforced. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<LimitRangeSpec>,
 }
-
-impl serde::Serialize for LimitRange {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            spec: &'a Option<LimitRangeSpec>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    LimitRange as resource {
+        metadata: "metadata" default,
+        spec: "spec" optional,
     }
 }
 
@@ -62,34 +43,41 @@ impl kubegen::Metadata for LimitRange {
 }
 
 /// LimitRangeItem defines a min/max usage limit for any resource that matches on kind.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LimitRangeItem {
     /// Default resource requirement limit value by resource name if resource limit is omitted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<std::collections::BTreeMap<String, kubegen::quantity::Quantity>>,
     /// DefaultRequest is the default resource requirement request value by resource name if resource request is omitted.
-    #[serde(rename = "defaultRequest")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_request: Option<std::collections::BTreeMap<String, kubegen::quantity::Quantity>>,
     /// Max usage constraints on this kind by resource name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<std::collections::BTreeMap<String, kubegen::quantity::Quantity>>,
     /// MaxLimitRequestRatio if specified, the named resource must have a request and limit that are both non-zero where limit divided by request is less than or equal to the enumerated value; this represents the max burst for the named resource.
-    #[serde(rename = "maxLimitRequestRatio")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_limit_request_ratio:
         Option<std::collections::BTreeMap<String, kubegen::quantity::Quantity>>,
     /// Min usage constraints on this kind by resource name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min: Option<std::collections::BTreeMap<String, kubegen::quantity::Quantity>>,
     /// Type of resource that this limit applies to.
     pub r#type: String,
 }
+kubegen::object_serde! {
+    LimitRangeItem {
+        default: "default" optional,
+        default_request: "defaultRequest" optional,
+        max: "max" optional,
+        max_limit_request_ratio: "maxLimitRequestRatio" optional,
+        min: "min" optional,
+        r#type: "type" required,
+    }
+}
 
 /// LimitRangeSpec defines a min/max usage limit for resources that match on kind.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LimitRangeSpec {
     /// Limits is the list of LimitRangeItem objects that are enforced.
-    #[serde(deserialize_with = "kubegen::serde_null::null_as_default")]
     pub limits: Vec<LimitRangeItem>,
+}
+kubegen::object_serde! {
+    LimitRangeSpec {
+        limits: "limits" list,
+    }
 }

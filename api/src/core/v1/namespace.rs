@@ -4,42 +4,20 @@
 /// Namespace provides a scope for Names. Use of multiple namespaces is optional.
 ///
 /// `v1` `Namespace`, cluster-scoped, plural `namespaces`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Namespace {
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// Spec defines the behavior of the Namespace. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<NamespaceSpec>,
     /// Status describes the current status of a Namespace. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<NamespaceStatus>,
 }
-
-impl serde::Serialize for Namespace {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            spec: &'a Option<NamespaceSpec>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            status: &'a Option<NamespaceStatus>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-            status: &self.status,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    Namespace as resource {
+        metadata: "metadata" default,
+        spec: "spec" optional,
+        status: "status" optional,
     }
 }
 
@@ -68,39 +46,52 @@ impl kubegen::Metadata for Namespace {
 }
 
 /// NamespaceCondition contains details about state of namespace.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NamespaceCondition {
     /// Last time the condition transitioned from one status to another.
-    #[serde(rename = "lastTransitionTime")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_transition_time: Option<kubegen::time::Time>,
     /// Human-readable message indicating details about last transition.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Unique, one-word, CamelCase reason for the condition's last transition.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Status of the condition, one of True, False, Unknown.
     pub status: String,
     /// Type of namespace controller condition.
     pub r#type: String,
 }
+kubegen::object_serde! {
+    NamespaceCondition {
+        last_transition_time: "lastTransitionTime" optional,
+        message: "message" optional,
+        reason: "reason" optional,
+        status: "status" required,
+        r#type: "type" required,
+    }
+}
 
 /// NamespaceSpec describes the attributes on a Namespace.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NamespaceSpec {
     /// Finalizers is an opaque list of values that must be empty to permanently remove object from storage. More info: https://kubernetes.io/docs/tasks/administer-cluster/namespaces/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finalizers: Option<Vec<String>>,
+}
+kubegen::object_serde! {
+    NamespaceSpec {
+        finalizers: "finalizers" optional,
+    }
 }
 
 /// NamespaceStatus is information about the current status of a Namespace.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NamespaceStatus {
     /// Represents the latest available observations of a namespace's current state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<NamespaceCondition>>,
     /// Phase is the current lifecycle phase of the namespace. More info: https://kubernetes.io/docs/tasks/administer-cluster/namespaces/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phase: Option<String>,
+}
+kubegen::object_serde! {
+    NamespaceStatus {
+        conditions: "conditions" optional,
+        phase: "phase" optional,
+    }
 }

@@ -4,42 +4,20 @@
 /// Node is a worker node in Kubernetes. Each node will have a unique identifier in the cache (i.e. in etcd).
 ///
 /// `v1` `Node`, cluster-scoped, plural `nodes`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Node {
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// Spec defines the behavior of a node. https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<NodeSpec>,
     /// Most recently observed status of the node. Populated by the system. Read-only. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<NodeStatus>,
 }
-
-impl serde::Serialize for Node {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            spec: &'a Option<NodeSpec>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            status: &'a Option<NodeStatus>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-            status: &self.status,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    Node as resource {
+        metadata: "metadata" default,
+        spec: "spec" optional,
+        status: "status" optional,
     }
 }
 
@@ -68,296 +46,352 @@ impl kubegen::Metadata for Node {
 }
 
 /// AttachedVolume describes a volume attached to a node
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AttachedVolume {
     /// DevicePath represents the device path where the volume should be available
-    #[serde(rename = "devicePath")]
     pub device_path: String,
     /// Name of the attached volume
     pub name: String,
 }
+kubegen::object_serde! {
+    AttachedVolume {
+        device_path: "devicePath" required,
+        name: "name" required,
+    }
+}
 
 /// ConfigMapNodeConfigSource contains the information to reference a ConfigMap as a config source for the Node. This API is deprecated since 1.22: https://git.k8s.io/enhancements/keps/sig-node/281-dynamic-kubelet-configuration
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ConfigMapNodeConfigSource {
     /// KubeletConfigKey declares which key of the referenced ConfigMap corresponds to the KubeletConfiguration structure This field is required in all cases.
-    #[serde(rename = "kubeletConfigKey")]
     pub kubelet_config_key: String,
     /// Name is the metadata.name of the referenced ConfigMap. This field is required in all cases.
     pub name: String,
     /// Namespace is the metadata.namespace of the referenced ConfigMap. This field is required in all cases.
     pub namespace: String,
     /// ResourceVersion is the metadata.ResourceVersion of the referenced ConfigMap. This field is forbidden in Node.Spec, and required in Node.Status.
-    #[serde(rename = "resourceVersion")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<String>,
     /// UID is the metadata.UID of the referenced ConfigMap. This field is forbidden in Node.Spec, and required in Node.Status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+}
+kubegen::object_serde! {
+    ConfigMapNodeConfigSource {
+        kubelet_config_key: "kubeletConfigKey" required,
+        name: "name" required,
+        namespace: "namespace" required,
+        resource_version: "resourceVersion" optional,
+        uid: "uid" optional,
+    }
 }
 
 /// Describe a container image
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContainerImage {
     /// Names by which this image is known. e.g. ["kubernetes.example/hyperkube:v1.0.7", "cloud-vendor.registry.example/cloud-vendor/hyperkube:v1.0.7"]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<String>>,
     /// The size of the image in bytes.
-    #[serde(rename = "sizeBytes")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size_bytes: Option<i64>,
+}
+kubegen::object_serde! {
+    ContainerImage {
+        names: "names" optional,
+        size_bytes: "sizeBytes" optional,
+    }
 }
 
 /// DaemonEndpoint contains information about a single Daemon endpoint.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DaemonEndpoint {
     /// Port number of the given endpoint.
-    #[serde(rename = "Port")]
     pub port: i32,
+}
+kubegen::object_serde! {
+    DaemonEndpoint {
+        port: "Port" required,
+    }
 }
 
 /// NodeAddress contains information for the node's address.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NodeAddress {
     /// The node address.
     pub address: String,
     /// Node address type, one of Hostname, ExternalIP or InternalIP.
     pub r#type: String,
 }
+kubegen::object_serde! {
+    NodeAddress {
+        address: "address" required,
+        r#type: "type" required,
+    }
+}
 
 /// NodeCondition contains condition information for a node.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NodeCondition {
     /// Last time we got an update on a given condition.
-    #[serde(rename = "lastHeartbeatTime")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_heartbeat_time: Option<kubegen::time::Time>,
     /// Last time the condition transit from one status to another.
-    #[serde(rename = "lastTransitionTime")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_transition_time: Option<kubegen::time::Time>,
     /// Human readable message indicating details about last transition.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (brief) reason for the condition's last transition.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Status of the condition, one of True, False, Unknown.
     pub status: String,
     /// Type of node condition.
     pub r#type: String,
 }
+kubegen::object_serde! {
+    NodeCondition {
+        last_heartbeat_time: "lastHeartbeatTime" optional,
+        last_transition_time: "lastTransitionTime" optional,
+        message: "message" optional,
+        reason: "reason" optional,
+        status: "status" required,
+        r#type: "type" required,
+    }
+}
 
 /// NodeConfigSource specifies a source of node configuration. Exactly one subfield (excluding metadata) must be non-nil. This API is deprecated since 1.22
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NodeConfigSource {
     /// ConfigMap is a reference to a Node's ConfigMap
-    #[serde(rename = "configMap")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_map: Option<ConfigMapNodeConfigSource>,
+}
+kubegen::object_serde! {
+    NodeConfigSource {
+        config_map: "configMap" optional,
+    }
 }
 
 /// NodeConfigStatus describes the status of the config assigned by Node.Spec.ConfigSource.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NodeConfigStatus {
     /// Active reports the checkpointed config the node is actively using. Active will represent either the current version of the Assigned config, or the current LastKnownGood config, depending on whether attempting to use the Assigned config results in an error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<NodeConfigSource>,
     /// Assigned reports the checkpointed config the node will try to use. When Node.Spec.ConfigSource is updated, the node checkpoints the associated config payload to local disk, along with a record indicating intended config. The node refers to this record to choose its config checkpoint, and reports this record in Assigned. Assigned only updates in the status after the record has been checkpointed to disk. When the Kubelet is restarted, it tries to make the Assigned config the Active config by loading and validating the checkpointed payload identified by Assigned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assigned: Option<NodeConfigSource>,
     /// Error describes any problems reconciling the Spec.ConfigSource to the Active config. Errors may occur, for example, attempting to checkpoint Spec.ConfigSource to the local Assigned record, attempting to checkpoint the payload associated with Spec.ConfigSource, attempting to load or validate the Assigned config, etc. Errors may occur at different points while syncing config. Earlier errors (e.g. download or checkpointing errors) will not result in a rollback to LastKnownGood, and may resolve across Kubelet retries. Later errors (e.g. loading or validating a checkpointed config) will result in a rollback to LastKnownGood. In the latter case, it is usually possible to resolve the error by fixing the config assigned in Spec.ConfigSource. You can find additional information for debugging by searching the error message in the Kubelet log. Error is a human-readable description of the error state; machines can check whether or not Error is empty, but should not rely on the stability of the Error text across Kubelet versions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// LastKnownGood reports the checkpointed config the node will fall back to when it encounters an error attempting to use the Assigned config. The Assigned config becomes the LastKnownGood config when the node determines that the Assigned config is stable and correct. This is currently implemented as a 10-minute soak period starting when the local record of Assigned config is updated. If the Assigned config is Active at the end of this period, it becomes the LastKnownGood. Note that if Spec.ConfigSource is reset to nil (use local defaults), the LastKnownGood is also immediately reset to nil, because the local default config is always assumed good. You should not make assumptions about the node's method of determining config stability and correctness, as this may change or become configurable in the future.
-    #[serde(rename = "lastKnownGood")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_known_good: Option<NodeConfigSource>,
+}
+kubegen::object_serde! {
+    NodeConfigStatus {
+        active: "active" optional,
+        assigned: "assigned" optional,
+        error: "error" optional,
+        last_known_good: "lastKnownGood" optional,
+    }
 }
 
 /// NodeDaemonEndpoints lists ports opened by daemons running on the Node.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NodeDaemonEndpoints {
     /// Endpoint on which Kubelet is listening.
-    #[serde(rename = "kubeletEndpoint")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kubelet_endpoint: Option<DaemonEndpoint>,
+}
+kubegen::object_serde! {
+    NodeDaemonEndpoints {
+        kubelet_endpoint: "kubeletEndpoint" optional,
+    }
 }
 
 /// NodeFeatures describes the set of features implemented by the CRI implementation. The features contained in the NodeFeatures should depend only on the cri implementation independent of runtime handlers.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NodeFeatures {
     /// SupplementalGroupsPolicy is set to true if the runtime supports SupplementalGroupsPolicy and ContainerUser.
-    #[serde(rename = "supplementalGroupsPolicy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supplemental_groups_policy: Option<bool>,
+}
+kubegen::object_serde! {
+    NodeFeatures {
+        supplemental_groups_policy: "supplementalGroupsPolicy" optional,
+    }
 }
 
 /// NodeRuntimeHandler is a set of runtime handler information.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NodeRuntimeHandler {
     /// Supported features.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub features: Option<NodeRuntimeHandlerFeatures>,
     /// Runtime handler name. Empty for the default runtime handler.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+kubegen::object_serde! {
+    NodeRuntimeHandler {
+        features: "features" optional,
+        name: "name" optional,
+    }
 }
 
 /// NodeRuntimeHandlerFeatures is a set of features implemented by the runtime handler.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NodeRuntimeHandlerFeatures {
     /// RecursiveReadOnlyMounts is set to true if the runtime handler supports RecursiveReadOnlyMounts.
-    #[serde(rename = "recursiveReadOnlyMounts")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recursive_read_only_mounts: Option<bool>,
     /// UserNamespaces is set to true if the runtime handler supports UserNamespaces, including for volumes.
-    #[serde(rename = "userNamespaces")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_namespaces: Option<bool>,
+}
+kubegen::object_serde! {
+    NodeRuntimeHandlerFeatures {
+        recursive_read_only_mounts: "recursiveReadOnlyMounts" optional,
+        user_namespaces: "userNamespaces" optional,
+    }
 }
 
 /// NodeSpec describes the attributes that a node is created with.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NodeSpec {
     /// Deprecated: Previously used to specify the source of the node's configuration for the DynamicKubeletConfig feature. This feature is removed.
-    #[serde(rename = "configSource")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_source: Option<NodeConfigSource>,
     /// Deprecated. Not all kubelets will set this field. Remove field after 1.13. see: https://issues.k8s.io/61966
-    #[serde(rename = "externalID")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     /// PodCIDR represents the pod IP range assigned to the node.
-    #[serde(rename = "podCIDR")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_cidr: Option<String>,
     /// podCIDRs represents the IP ranges assigned to the node for usage by Pods on that node. If this field is specified, the 0th entry must match the podCIDR field. It may contain at most 1 value for each of IPv4 and IPv6.
-    #[serde(rename = "podCIDRs")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_cidrs: Option<Vec<String>>,
     /// ID of the node assigned by the cloud provider in the format: <ProviderName>://<ProviderSpecificNodeID>
-    #[serde(rename = "providerID")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_id: Option<String>,
     /// If specified, the node's taints.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taints: Option<Vec<Taint>>,
     /// Unschedulable controls node schedulability of new pods. By default, node is schedulable. More info: https://kubernetes.io/docs/concepts/nodes/node/#manual-node-administration
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unschedulable: Option<bool>,
+}
+kubegen::object_serde! {
+    NodeSpec {
+        config_source: "configSource" optional,
+        external_id: "externalID" optional,
+        pod_cidr: "podCIDR" optional,
+        pod_cidrs: "podCIDRs" optional,
+        provider_id: "providerID" optional,
+        taints: "taints" optional,
+        unschedulable: "unschedulable" optional,
+    }
 }
 
 /// NodeStatus is information about the current status of a node.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NodeStatus {
     /// List of addresses reachable to the node. Queried from cloud provider, if available. More info: https://kubernetes.io/docs/reference/node/node-status/#addresses Note: This field is declared as mergeable, but the merge key is not sufficiently unique, which can cause data corruption when it is merged. Callers should instead use a full-replacement patch. See https://pr.k8s.io/79391 for an example. Consumers should assume that addresses can change during the lifetime of a Node. However, there are some exceptions where this may not be possible, such as Pods that inherit a Node's address in its own status or consumers of the downward API (status.hostIP).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addresses: Option<Vec<NodeAddress>>,
     /// Allocatable represents the resources of a node that are available for scheduling. Defaults to Capacity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allocatable: Option<std::collections::BTreeMap<String, kubegen::quantity::Quantity>>,
     /// Capacity represents the total resources of a node. More info: https://kubernetes.io/docs/reference/node/node-status/#capacity
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity: Option<std::collections::BTreeMap<String, kubegen::quantity::Quantity>>,
     /// Conditions is an array of current observed node conditions. More info: https://kubernetes.io/docs/reference/node/node-status/#condition
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<NodeCondition>>,
     /// Status of the config assigned to the node via the dynamic Kubelet config feature.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<NodeConfigStatus>,
     /// Endpoints of daemons running on the Node.
-    #[serde(rename = "daemonEndpoints")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub daemon_endpoints: Option<NodeDaemonEndpoints>,
     /// DeclaredFeatures represents the features related to feature gates that are declared by the node.
-    #[serde(rename = "declaredFeatures")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub declared_features: Option<Vec<String>>,
     /// Features describes the set of features implemented by the CRI implementation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub features: Option<NodeFeatures>,
     /// List of container images on this node
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub images: Option<Vec<ContainerImage>>,
     /// Set of ids/uuids to uniquely identify the node. More info: https://kubernetes.io/docs/reference/node/node-status/#info
-    #[serde(rename = "nodeInfo")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_info: Option<NodeSystemInfo>,
     /// NodePhase is the recently observed lifecycle phase of the node. More info: https://kubernetes.io/docs/concepts/nodes/node/#phase The field is never populated, and now is deprecated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phase: Option<String>,
     /// The available runtime handlers.
-    #[serde(rename = "runtimeHandlers")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runtime_handlers: Option<Vec<NodeRuntimeHandler>>,
     /// List of volumes that are attached to the node.
-    #[serde(rename = "volumesAttached")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volumes_attached: Option<Vec<AttachedVolume>>,
     /// List of attachable volumes in use (mounted) by the node.
-    #[serde(rename = "volumesInUse")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volumes_in_use: Option<Vec<String>>,
+}
+kubegen::object_serde! {
+    NodeStatus {
+        addresses: "addresses" optional,
+        allocatable: "allocatable" optional,
+        capacity: "capacity" optional,
+        conditions: "conditions" optional,
+        config: "config" optional,
+        daemon_endpoints: "daemonEndpoints" optional,
+        declared_features: "declaredFeatures" optional,
+        features: "features" optional,
+        images: "images" optional,
+        node_info: "nodeInfo" optional,
+        phase: "phase" optional,
+        runtime_handlers: "runtimeHandlers" optional,
+        volumes_attached: "volumesAttached" optional,
+        volumes_in_use: "volumesInUse" optional,
+    }
 }
 
 /// NodeSwapStatus represents swap memory information.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NodeSwapStatus {
     /// Total amount of swap memory in bytes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity: Option<i64>,
+}
+kubegen::object_serde! {
+    NodeSwapStatus {
+        capacity: "capacity" optional,
+    }
 }
 
 /// NodeSystemInfo is a set of ids/uuids to uniquely identify the node.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NodeSystemInfo {
     /// The Architecture reported by the node
     pub architecture: String,
     /// Boot ID reported by the node.
-    #[serde(rename = "bootID")]
     pub boot_id: String,
     /// ContainerRuntime Version reported by the node through runtime remote API (e.g. containerd://1.4.2).
-    #[serde(rename = "containerRuntimeVersion")]
     pub container_runtime_version: String,
     /// Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64).
-    #[serde(rename = "kernelVersion")]
     pub kernel_version: String,
     /// Deprecated: KubeProxy Version reported by the node.
-    #[serde(rename = "kubeProxyVersion")]
     pub kube_proxy_version: String,
     /// Kubelet Version reported by the node.
-    #[serde(rename = "kubeletVersion")]
     pub kubelet_version: String,
     /// MachineID reported by the node. For unique machine identification in the cluster this field is preferred. Learn more from man(5) machine-id: http://man7.org/linux/man-pages/man5/machine-id.5.html
-    #[serde(rename = "machineID")]
     pub machine_id: String,
     /// The Operating System reported by the node
-    #[serde(rename = "operatingSystem")]
     pub operating_system: String,
     /// OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).
-    #[serde(rename = "osImage")]
     pub os_image: String,
     /// Swap Info reported by the node.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub swap: Option<NodeSwapStatus>,
     /// SystemUUID reported by the node. For unique machine identification MachineID is preferred. This field is specific to Red Hat hosts https://access.redhat.com/documentation/en-us/red_hat_subscription_management/1/html/rhsm/uuid
-    #[serde(rename = "systemUUID")]
     pub system_uuid: String,
+}
+kubegen::object_serde! {
+    NodeSystemInfo {
+        architecture: "architecture" required,
+        boot_id: "bootID" required,
+        container_runtime_version: "containerRuntimeVersion" required,
+        kernel_version: "kernelVersion" required,
+        kube_proxy_version: "kubeProxyVersion" required,
+        kubelet_version: "kubeletVersion" required,
+        machine_id: "machineID" required,
+        operating_system: "operatingSystem" required,
+        os_image: "osImage" required,
+        swap: "swap" optional,
+        system_uuid: "systemUUID" required,
+    }
 }
 
 /// The node this Taint is attached to has the "effect" on any pod that does not tolerate the Taint.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Taint {
     /// Required. The effect of the taint on pods that do not tolerate the taint. Valid effects are NoSchedule, PreferNoSchedule and NoExecute.
     pub effect: String,
     /// Required. The taint key to be applied to a node.
     pub key: String,
     /// TimeAdded represents the time at which the taint was added.
-    #[serde(rename = "timeAdded")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_added: Option<kubegen::time::Time>,
     /// The taint value corresponding to the taint key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+kubegen::object_serde! {
+    Taint {
+        effect: "effect" required,
+        key: "key" required,
+        time_added: "timeAdded" optional,
+        value: "value" optional,
+    }
 }

@@ -4,42 +4,20 @@
 /// PersistentVolume (PV) is a storage resource provisioned by an administrator. It is analogous to a node. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes
 ///
 /// `v1` `PersistentVolume`, cluster-scoped, plural `persistentvolumes`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PersistentVolume {
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// spec defines a specification of a persistent volume owned by the cluster. Provisioned by an administrator. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#persistent-volumes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<PersistentVolumeSpec>,
     /// status represents the current information/status for the persistent volume. Populated by the system. Read-only. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#persistent-volumes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<PersistentVolumeStatus>,
 }
-
-impl serde::Serialize for PersistentVolume {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            spec: &'a Option<PersistentVolumeSpec>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            status: &'a Option<PersistentVolumeStatus>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-            status: &self.status,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    PersistentVolume as resource {
+        metadata: "metadata" default,
+        spec: "spec" optional,
+        status: "status" optional,
     }
 }
 
@@ -68,450 +46,457 @@ impl kubegen::Metadata for PersistentVolume {
 }
 
 /// AzureFile represents an Azure File Service mount on the host and bind mount to the pod.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AzureFilePersistentVolumeSource {
     /// readOnly defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts.
-    #[serde(rename = "readOnly")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
     /// secretName is the name of secret that contains Azure Storage Account Name and Key
-    #[serde(rename = "secretName")]
     pub secret_name: String,
     /// secretNamespace is the namespace of the secret that contains Azure Storage Account Name and Key default is the same as the Pod
-    #[serde(rename = "secretNamespace")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_namespace: Option<String>,
     /// shareName is the azure Share Name
-    #[serde(rename = "shareName")]
     pub share_name: String,
+}
+kubegen::object_serde! {
+    AzureFilePersistentVolumeSource {
+        read_only: "readOnly" optional,
+        secret_name: "secretName" required,
+        secret_namespace: "secretNamespace" optional,
+        share_name: "shareName" required,
+    }
 }
 
 /// Represents storage that is managed by an external CSI volume driver
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CSIPersistentVolumeSource {
     /// controllerExpandSecretRef is a reference to the secret object containing sensitive information to pass to the CSI driver to complete the CSI ControllerExpandVolume call. This field is optional, and may be empty if no secret is required. If the secret object contains more than one secret, all secrets are passed.
-    #[serde(rename = "controllerExpandSecretRef")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub controller_expand_secret_ref: Option<SecretReference>,
     /// controllerPublishSecretRef is a reference to the secret object containing sensitive information to pass to the CSI driver to complete the CSI ControllerPublishVolume and ControllerUnpublishVolume calls. This field is optional, and may be empty if no secret is required. If the secret object contains more than one secret, all secrets are passed.
-    #[serde(rename = "controllerPublishSecretRef")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub controller_publish_secret_ref: Option<SecretReference>,
     /// driver is the name of the driver to use for this volume. Required.
     pub driver: String,
     /// fsType to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs".
-    #[serde(rename = "fsType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fs_type: Option<String>,
     /// nodeExpandSecretRef is a reference to the secret object containing sensitive information to pass to the CSI driver to complete the CSI NodeExpandVolume call. This field is optional, may be omitted if no secret is required. If the secret object contains more than one secret, all secrets are passed.
-    #[serde(rename = "nodeExpandSecretRef")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_expand_secret_ref: Option<SecretReference>,
     /// nodePublishSecretRef is a reference to the secret object containing sensitive information to pass to the CSI driver to complete the CSI NodePublishVolume and NodeUnpublishVolume calls. This field is optional, and may be empty if no secret is required. If the secret object contains more than one secret, all secrets are passed.
-    #[serde(rename = "nodePublishSecretRef")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_publish_secret_ref: Option<SecretReference>,
     /// nodeStageSecretRef is a reference to the secret object containing sensitive information to pass to the CSI driver to complete the CSI NodeStageVolume and NodeStageVolume and NodeUnstageVolume calls. This field is optional, and may be empty if no secret is required. If the secret object contains more than one secret, all secrets are passed.
-    #[serde(rename = "nodeStageSecretRef")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_stage_secret_ref: Option<SecretReference>,
     /// readOnly value to pass to ControllerPublishVolumeRequest. Defaults to false (read/write).
-    #[serde(rename = "readOnly")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
     /// volumeAttributes of the volume to publish.
-    #[serde(rename = "volumeAttributes")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volume_attributes: Option<std::collections::BTreeMap<String, String>>,
     /// volumeHandle is the unique volume name returned by the CSI volume plugin’s CreateVolume to refer to the volume on all subsequent calls. Required.
-    #[serde(rename = "volumeHandle")]
     pub volume_handle: String,
+}
+kubegen::object_serde! {
+    CSIPersistentVolumeSource {
+        controller_expand_secret_ref: "controllerExpandSecretRef" optional,
+        controller_publish_secret_ref: "controllerPublishSecretRef" optional,
+        driver: "driver" required,
+        fs_type: "fsType" optional,
+        node_expand_secret_ref: "nodeExpandSecretRef" optional,
+        node_publish_secret_ref: "nodePublishSecretRef" optional,
+        node_stage_secret_ref: "nodeStageSecretRef" optional,
+        read_only: "readOnly" optional,
+        volume_attributes: "volumeAttributes" optional,
+        volume_handle: "volumeHandle" required,
+    }
 }
 
 /// Represents a Ceph Filesystem mount that lasts the lifetime of a pod Cephfs volumes do not support ownership management or SELinux relabeling.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CephFSPersistentVolumeSource {
     /// monitors is Required: Monitors is a collection of Ceph monitors More info: https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it
-    #[serde(deserialize_with = "kubegen::serde_null::null_as_default")]
     pub monitors: Vec<String>,
     /// path is Optional: Used as the mounted root, rather than the full Ceph tree, default is /
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// readOnly is Optional: Defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts. More info: https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it
-    #[serde(rename = "readOnly")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
     /// secretFile is Optional: SecretFile is the path to key ring for User, default is /etc/ceph/user.secret More info: https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it
-    #[serde(rename = "secretFile")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_file: Option<String>,
     /// secretRef is Optional: SecretRef is reference to the authentication secret for User, default is empty. More info: https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it
-    #[serde(rename = "secretRef")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_ref: Option<SecretReference>,
     /// user is Optional: User is the rados user name, default is admin More info: https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
+}
+kubegen::object_serde! {
+    CephFSPersistentVolumeSource {
+        monitors: "monitors" list,
+        path: "path" optional,
+        read_only: "readOnly" optional,
+        secret_file: "secretFile" optional,
+        secret_ref: "secretRef" optional,
+        user: "user" optional,
+    }
 }
 
 /// Represents a cinder volume resource in Openstack. A Cinder volume must exist before mounting to a container. The volume must also be in the same region as the kubelet. Cinder volumes support ownership management and SELinux relabeling.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CinderPersistentVolumeSource {
     /// fsType Filesystem type to mount. Must be a filesystem type supported by the host operating system. Examples: "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified. More info: https://examples.k8s.io/mysql-cinder-pd/README.md
-    #[serde(rename = "fsType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fs_type: Option<String>,
     /// readOnly is Optional: Defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts. More info: https://examples.k8s.io/mysql-cinder-pd/README.md
-    #[serde(rename = "readOnly")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
     /// secretRef is Optional: points to a secret object containing parameters used to connect to OpenStack.
-    #[serde(rename = "secretRef")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_ref: Option<SecretReference>,
     /// volumeID used to identify the volume in cinder. More info: https://examples.k8s.io/mysql-cinder-pd/README.md
-    #[serde(rename = "volumeID")]
     pub volume_id: String,
+}
+kubegen::object_serde! {
+    CinderPersistentVolumeSource {
+        fs_type: "fsType" optional,
+        read_only: "readOnly" optional,
+        secret_ref: "secretRef" optional,
+        volume_id: "volumeID" required,
+    }
 }
 
 /// FlexPersistentVolumeSource represents a generic persistent volume resource that is provisioned/attached using an exec based plugin.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FlexPersistentVolumeSource {
     /// driver is the name of the driver to use for this volume.
     pub driver: String,
     /// fsType is the Filesystem type to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". The default filesystem depends on FlexVolume script.
-    #[serde(rename = "fsType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fs_type: Option<String>,
     /// options is Optional: this field holds extra command options if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<std::collections::BTreeMap<String, String>>,
     /// readOnly is Optional: defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts.
-    #[serde(rename = "readOnly")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
     /// secretRef is Optional: SecretRef is reference to the secret object containing sensitive information to pass to the plugin scripts. This may be empty if no secret object is specified. If the secret object contains more than one secret, all secrets are passed to the plugin scripts.
-    #[serde(rename = "secretRef")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_ref: Option<SecretReference>,
+}
+kubegen::object_serde! {
+    FlexPersistentVolumeSource {
+        driver: "driver" required,
+        fs_type: "fsType" optional,
+        options: "options" optional,
+        read_only: "readOnly" optional,
+        secret_ref: "secretRef" optional,
+    }
 }
 
 /// Represents a Glusterfs mount that lasts the lifetime of a pod. Glusterfs volumes do not support ownership management or SELinux relabeling.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GlusterfsPersistentVolumeSource {
     /// endpoints is the endpoint name that details Glusterfs topology. More info: https://examples.k8s.io/volumes/glusterfs/README.md#create-a-pod
     pub endpoints: String,
     /// endpointsNamespace is the namespace that contains Glusterfs endpoint. If this field is empty, the EndpointNamespace defaults to the same namespace as the bound PVC. More info: https://examples.k8s.io/volumes/glusterfs/README.md#create-a-pod
-    #[serde(rename = "endpointsNamespace")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoints_namespace: Option<String>,
     /// path is the Glusterfs volume path. More info: https://examples.k8s.io/volumes/glusterfs/README.md#create-a-pod
     pub path: String,
     /// readOnly here will force the Glusterfs volume to be mounted with read-only permissions. Defaults to false. More info: https://examples.k8s.io/volumes/glusterfs/README.md#create-a-pod
-    #[serde(rename = "readOnly")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
+}
+kubegen::object_serde! {
+    GlusterfsPersistentVolumeSource {
+        endpoints: "endpoints" required,
+        endpoints_namespace: "endpointsNamespace" optional,
+        path: "path" required,
+        read_only: "readOnly" optional,
+    }
 }
 
 /// ISCSIPersistentVolumeSource represents an ISCSI disk. ISCSI volumes can only be mounted as read/write once. ISCSI volumes support ownership management and SELinux relabeling.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ISCSIPersistentVolumeSource {
     /// chapAuthDiscovery defines whether support iSCSI Discovery CHAP authentication
-    #[serde(rename = "chapAuthDiscovery")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chap_auth_discovery: Option<bool>,
     /// chapAuthSession defines whether support iSCSI Session CHAP authentication
-    #[serde(rename = "chapAuthSession")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chap_auth_session: Option<bool>,
     /// fsType is the filesystem type of the volume that you want to mount. Tip: Ensure that the filesystem type is supported by the host operating system. Examples: "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified. More info: https://kubernetes.io/docs/concepts/storage/volumes#iscsi
-    #[serde(rename = "fsType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fs_type: Option<String>,
     /// initiatorName is the custom iSCSI Initiator Name. If initiatorName is specified with iscsiInterface simultaneously, new iSCSI interface <target portal>:<volume name> will be created for the connection.
-    #[serde(rename = "initiatorName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initiator_name: Option<String>,
     /// iqn is Target iSCSI Qualified Name.
     pub iqn: String,
     /// iscsiInterface is the interface Name that uses an iSCSI transport. Defaults to 'default' (tcp).
-    #[serde(rename = "iscsiInterface")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iscsi_interface: Option<String>,
     /// lun is iSCSI Target Lun number.
     pub lun: i32,
     /// portals is the iSCSI Target Portal List. The Portal is either an IP or ip_addr:port if the port is other than default (typically TCP ports 860 and 3260).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portals: Option<Vec<String>>,
     /// readOnly here will force the ReadOnly setting in VolumeMounts. Defaults to false.
-    #[serde(rename = "readOnly")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
     /// secretRef is the CHAP Secret for iSCSI target and initiator authentication
-    #[serde(rename = "secretRef")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_ref: Option<SecretReference>,
     /// targetPortal is iSCSI Target Portal. The Portal is either an IP or ip_addr:port if the port is other than default (typically TCP ports 860 and 3260).
-    #[serde(rename = "targetPortal")]
     pub target_portal: String,
+}
+kubegen::object_serde! {
+    ISCSIPersistentVolumeSource {
+        chap_auth_discovery: "chapAuthDiscovery" optional,
+        chap_auth_session: "chapAuthSession" optional,
+        fs_type: "fsType" optional,
+        initiator_name: "initiatorName" optional,
+        iqn: "iqn" required,
+        iscsi_interface: "iscsiInterface" optional,
+        lun: "lun" required,
+        portals: "portals" optional,
+        read_only: "readOnly" optional,
+        secret_ref: "secretRef" optional,
+        target_portal: "targetPortal" required,
+    }
 }
 
 /// Local represents directly-attached storage with node affinity
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LocalVolumeSource {
     /// fsType is the filesystem type to mount. It applies only when the Path is a block device. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". The default value is to auto-select a filesystem if unspecified.
-    #[serde(rename = "fsType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fs_type: Option<String>,
     /// path of the full path to the volume on the node. It can be either a directory or block device (disk, partition, ...).
     pub path: String,
 }
+kubegen::object_serde! {
+    LocalVolumeSource {
+        fs_type: "fsType" optional,
+        path: "path" required,
+    }
+}
 
 /// PersistentVolumeSpec is the specification of a persistent volume.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PersistentVolumeSpec {
     /// accessModes contains all ways the volume can be mounted. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#access-modes
-    #[serde(rename = "accessModes")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_modes: Option<Vec<String>>,
     /// awsElasticBlockStore represents an AWS Disk resource that is attached to a kubelet's host machine and then exposed to the pod. Deprecated: AWSElasticBlockStore is deprecated. All operations for the in-tree awsElasticBlockStore type are redirected to the ebs.csi.aws.com CSI driver. More info: https://kubernetes.io/docs/concepts/storage/volumes#awselasticblockstore
-    #[serde(rename = "awsElasticBlockStore")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aws_elastic_block_store: Option<super::AWSElasticBlockStoreVolumeSource>,
     /// azureDisk represents an Azure Data Disk mount on the host and bind mount to the pod. Deprecated: AzureDisk is deprecated. All operations for the in-tree azureDisk type are redirected to the disk.csi.azure.com CSI driver.
-    #[serde(rename = "azureDisk")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub azure_disk: Option<super::AzureDiskVolumeSource>,
     /// azureFile represents an Azure File Service mount on the host and bind mount to the pod. Deprecated: AzureFile is deprecated. All operations for the in-tree azureFile type are redirected to the file.csi.azure.com CSI driver.
-    #[serde(rename = "azureFile")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub azure_file: Option<AzureFilePersistentVolumeSource>,
     /// capacity is the description of the persistent volume's resources and capacity. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#capacity
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity: Option<std::collections::BTreeMap<String, kubegen::quantity::Quantity>>,
     /// cephFS represents a Ceph FS mount on the host that shares a pod's lifetime. Deprecated: CephFS is deprecated and the in-tree cephfs type is no longer supported.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cephfs: Option<CephFSPersistentVolumeSource>,
     /// cinder represents a cinder volume attached and mounted on kubelets host machine. Deprecated: Cinder is deprecated. All operations for the in-tree cinder type are redirected to the cinder.csi.openstack.org CSI driver. More info: https://examples.k8s.io/mysql-cinder-pd/README.md
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cinder: Option<CinderPersistentVolumeSource>,
     /// claimRef is part of a bi-directional binding between PersistentVolume and PersistentVolumeClaim. Expected to be non-nil when bound. claim.VolumeName is the authoritative bind between PV and PVC. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#binding
-    #[serde(rename = "claimRef")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claim_ref: Option<super::ObjectReference>,
     /// csi represents storage that is handled by an external CSI driver.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub csi: Option<CSIPersistentVolumeSource>,
     /// fc represents a Fibre Channel resource that is attached to a kubelet's host machine and then exposed to the pod.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fc: Option<super::FCVolumeSource>,
     /// flexVolume represents a generic volume resource that is provisioned/attached using an exec based plugin. Deprecated: FlexVolume is deprecated. Consider using a CSIDriver instead.
-    #[serde(rename = "flexVolume")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flex_volume: Option<FlexPersistentVolumeSource>,
     /// flocker represents a Flocker volume attached to a kubelet's host machine and exposed to the pod for its usage. This depends on the Flocker control service being running. Deprecated: Flocker is deprecated and the in-tree flocker type is no longer supported.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flocker: Option<super::FlockerVolumeSource>,
     /// gcePersistentDisk represents a GCE Disk resource that is attached to a kubelet's host machine and then exposed to the pod. Provisioned by an admin. Deprecated: GCEPersistentDisk is deprecated. All operations for the in-tree gcePersistentDisk type are redirected to the pd.csi.storage.gke.io CSI driver. More info: https://kubernetes.io/docs/concepts/storage/volumes#gcepersistentdisk
-    #[serde(rename = "gcePersistentDisk")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gce_persistent_disk: Option<super::GCEPersistentDiskVolumeSource>,
     /// glusterfs represents a Glusterfs volume that is attached to a host and exposed to the pod. Provisioned by an admin. Deprecated: Glusterfs is deprecated and the in-tree glusterfs type is no longer supported. More info: https://examples.k8s.io/volumes/glusterfs/README.md
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub glusterfs: Option<GlusterfsPersistentVolumeSource>,
     /// hostPath represents a directory on the host. Provisioned by a developer or tester. This is useful for single-node development and testing only! On-host storage is not supported in any way and WILL NOT WORK in a multi-node cluster. More info: https://kubernetes.io/docs/concepts/storage/volumes#hostpath
-    #[serde(rename = "hostPath")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_path: Option<super::HostPathVolumeSource>,
     /// iscsi represents an ISCSI Disk resource that is attached to a kubelet's host machine and then exposed to the pod. Provisioned by an admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iscsi: Option<ISCSIPersistentVolumeSource>,
     /// local represents directly-attached storage with node affinity
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local: Option<LocalVolumeSource>,
     /// mountOptions is the list of mount options, e.g. ["ro", "soft"]. Not validated - mount will simply fail if one is invalid. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes/#mount-options
-    #[serde(rename = "mountOptions")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mount_options: Option<Vec<String>>,
     /// nfs represents an NFS mount on the host. Provisioned by an admin. More info: https://kubernetes.io/docs/concepts/storage/volumes#nfs
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nfs: Option<super::NFSVolumeSource>,
     /// nodeAffinity defines constraints that limit what nodes this volume can be accessed from. This field influences the scheduling of pods that use this volume. This field is mutable if MutablePVNodeAffinity feature gate is enabled.
-    #[serde(rename = "nodeAffinity")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_affinity: Option<VolumeNodeAffinity>,
     /// persistentVolumeReclaimPolicy defines what happens to a persistent volume when released from its claim. Valid options are Retain (default for manually created PersistentVolumes), Delete (default for dynamically provisioned PersistentVolumes), and Recycle (deprecated). Recycle must be supported by the volume plugin underlying this PersistentVolume. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#reclaiming
-    #[serde(rename = "persistentVolumeReclaimPolicy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub persistent_volume_reclaim_policy: Option<String>,
     /// photonPersistentDisk represents a PhotonController persistent disk attached and mounted on kubelets host machine. Deprecated: PhotonPersistentDisk is deprecated and the in-tree photonPersistentDisk type is no longer supported.
-    #[serde(rename = "photonPersistentDisk")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub photon_persistent_disk: Option<super::PhotonPersistentDiskVolumeSource>,
     /// portworxVolume represents a portworx volume attached and mounted on kubelets host machine. Deprecated: PortworxVolume is deprecated. All operations for the in-tree portworxVolume type are redirected to the pxd.portworx.com CSI driver.
-    #[serde(rename = "portworxVolume")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portworx_volume: Option<super::PortworxVolumeSource>,
     /// quobyte represents a Quobyte mount on the host that shares a pod's lifetime. Deprecated: Quobyte is deprecated and the in-tree quobyte type is no longer supported.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quobyte: Option<super::QuobyteVolumeSource>,
     /// rbd represents a Rados Block Device mount on the host that shares a pod's lifetime. Deprecated: RBD is deprecated and the in-tree rbd type is no longer supported. More info: https://examples.k8s.io/volumes/rbd/README.md
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rbd: Option<RBDPersistentVolumeSource>,
     /// scaleIO represents a ScaleIO persistent volume attached and mounted on Kubernetes nodes. Deprecated: ScaleIO is deprecated and the in-tree scaleIO type is no longer supported.
-    #[serde(rename = "scaleIO")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scale_io: Option<ScaleIOPersistentVolumeSource>,
     /// storageClassName is the name of StorageClass to which this persistent volume belongs. Empty value means that this volume does not belong to any StorageClass.
-    #[serde(rename = "storageClassName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_class_name: Option<String>,
     /// storageOS represents a StorageOS volume that is attached to the kubelet's host machine and mounted into the pod. Deprecated: StorageOS is deprecated and the in-tree storageos type is no longer supported. More info: https://examples.k8s.io/volumes/storageos/README.md
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storageos: Option<StorageOSPersistentVolumeSource>,
     /// Name of VolumeAttributesClass to which this persistent volume belongs. Empty value is not allowed. When this field is not set, it indicates that this volume does not belong to any VolumeAttributesClass. This field is mutable and can be changed by the CSI driver after a volume has been updated successfully to a new class. For an unbound PersistentVolume, the volumeAttributesClassName will be matched with unbound PersistentVolumeClaims during the binding process.
-    #[serde(rename = "volumeAttributesClassName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volume_attributes_class_name: Option<String>,
     /// volumeMode defines if a volume is intended to be used with a formatted filesystem or to remain in raw block state. Value of Filesystem is implied when not included in spec.
-    #[serde(rename = "volumeMode")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volume_mode: Option<String>,
     /// vsphereVolume represents a vSphere volume attached and mounted on kubelets host machine. Deprecated: VsphereVolume is deprecated. All operations for the in-tree vsphereVolume type are redirected to the csi.vsphere.vmware.com CSI driver.
-    #[serde(rename = "vsphereVolume")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vsphere_volume: Option<super::VsphereVirtualDiskVolumeSource>,
+}
+kubegen::object_serde! {
+    PersistentVolumeSpec {
+        access_modes: "accessModes" optional,
+        aws_elastic_block_store: "awsElasticBlockStore" optional,
+        azure_disk: "azureDisk" optional,
+        azure_file: "azureFile" optional,
+        capacity: "capacity" optional,
+        cephfs: "cephfs" optional,
+        cinder: "cinder" optional,
+        claim_ref: "claimRef" optional,
+        csi: "csi" optional,
+        fc: "fc" optional,
+        flex_volume: "flexVolume" optional,
+        flocker: "flocker" optional,
+        gce_persistent_disk: "gcePersistentDisk" optional,
+        glusterfs: "glusterfs" optional,
+        host_path: "hostPath" optional,
+        iscsi: "iscsi" optional,
+        local: "local" optional,
+        mount_options: "mountOptions" optional,
+        nfs: "nfs" optional,
+        node_affinity: "nodeAffinity" optional,
+        persistent_volume_reclaim_policy: "persistentVolumeReclaimPolicy" optional,
+        photon_persistent_disk: "photonPersistentDisk" optional,
+        portworx_volume: "portworxVolume" optional,
+        quobyte: "quobyte" optional,
+        rbd: "rbd" optional,
+        scale_io: "scaleIO" optional,
+        storage_class_name: "storageClassName" optional,
+        storageos: "storageos" optional,
+        volume_attributes_class_name: "volumeAttributesClassName" optional,
+        volume_mode: "volumeMode" optional,
+        vsphere_volume: "vsphereVolume" optional,
+    }
 }
 
 /// PersistentVolumeStatus is the current status of a persistent volume.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PersistentVolumeStatus {
     /// lastPhaseTransitionTime is the time the phase transitioned from one to another and automatically resets to current time everytime a volume phase transitions.
-    #[serde(rename = "lastPhaseTransitionTime")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_phase_transition_time: Option<kubegen::time::Time>,
     /// message is a human-readable message indicating details about why the volume is in this state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// phase indicates if a volume is available, bound to a claim, or released by a claim. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#phase
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phase: Option<String>,
     /// reason is a brief CamelCase string that describes any failure and is meant for machine parsing and tidy display in the CLI.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+kubegen::object_serde! {
+    PersistentVolumeStatus {
+        last_phase_transition_time: "lastPhaseTransitionTime" optional,
+        message: "message" optional,
+        phase: "phase" optional,
+        reason: "reason" optional,
+    }
 }
 
 /// Represents a Rados Block Device mount that lasts the lifetime of a pod. RBD volumes support ownership management and SELinux relabeling.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RBDPersistentVolumeSource {
     /// fsType is the filesystem type of the volume that you want to mount. Tip: Ensure that the filesystem type is supported by the host operating system. Examples: "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified. More info: https://kubernetes.io/docs/concepts/storage/volumes#rbd
-    #[serde(rename = "fsType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fs_type: Option<String>,
     /// image is the rados image name. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
     pub image: String,
     /// keyring is the path to key ring for RBDUser. Default is /etc/ceph/keyring. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keyring: Option<String>,
     /// monitors is a collection of Ceph monitors. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
-    #[serde(deserialize_with = "kubegen::serde_null::null_as_default")]
     pub monitors: Vec<String>,
     /// pool is the rados pool name. Default is rbd. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pool: Option<String>,
     /// readOnly here will force the ReadOnly setting in VolumeMounts. Defaults to false. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
-    #[serde(rename = "readOnly")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
     /// secretRef is name of the authentication secret for RBDUser. If provided overrides keyring. Default is nil. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
-    #[serde(rename = "secretRef")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_ref: Option<SecretReference>,
     /// user is the rados user name. Default is admin. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
+}
+kubegen::object_serde! {
+    RBDPersistentVolumeSource {
+        fs_type: "fsType" optional,
+        image: "image" required,
+        keyring: "keyring" optional,
+        monitors: "monitors" list,
+        pool: "pool" optional,
+        read_only: "readOnly" optional,
+        secret_ref: "secretRef" optional,
+        user: "user" optional,
+    }
 }
 
 /// ScaleIOPersistentVolumeSource represents a persistent ScaleIO volume
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ScaleIOPersistentVolumeSource {
     /// fsType is the filesystem type to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". Default is "xfs"
-    #[serde(rename = "fsType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fs_type: Option<String>,
     /// gateway is the host address of the ScaleIO API Gateway.
     pub gateway: String,
     /// protectionDomain is the name of the ScaleIO Protection Domain for the configured storage.
-    #[serde(rename = "protectionDomain")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protection_domain: Option<String>,
     /// readOnly defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts.
-    #[serde(rename = "readOnly")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
     /// secretRef references to the secret for ScaleIO user and other sensitive information. If this is not provided, Login operation will fail.
-    #[serde(rename = "secretRef")]
     pub secret_ref: SecretReference,
     /// sslEnabled is the flag to enable/disable SSL communication with Gateway, default false
-    #[serde(rename = "sslEnabled")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_enabled: Option<bool>,
     /// storageMode indicates whether the storage for a volume should be ThickProvisioned or ThinProvisioned. Default is ThinProvisioned.
-    #[serde(rename = "storageMode")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_mode: Option<String>,
     /// storagePool is the ScaleIO Storage Pool associated with the protection domain.
-    #[serde(rename = "storagePool")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_pool: Option<String>,
     /// system is the name of the storage system as configured in ScaleIO.
     pub system: String,
     /// volumeName is the name of a volume already created in the ScaleIO system that is associated with this volume source.
-    #[serde(rename = "volumeName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volume_name: Option<String>,
+}
+kubegen::object_serde! {
+    ScaleIOPersistentVolumeSource {
+        fs_type: "fsType" optional,
+        gateway: "gateway" required,
+        protection_domain: "protectionDomain" optional,
+        read_only: "readOnly" optional,
+        secret_ref: "secretRef" required,
+        ssl_enabled: "sslEnabled" optional,
+        storage_mode: "storageMode" optional,
+        storage_pool: "storagePool" optional,
+        system: "system" required,
+        volume_name: "volumeName" optional,
+    }
 }
 
 /// SecretReference represents a Secret Reference. It has enough information to retrieve secret in any namespace
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SecretReference {
     /// name is unique within a namespace to reference a secret resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// namespace defines the space within which the secret name must be unique.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
+}
+kubegen::object_serde! {
+    SecretReference {
+        name: "name" optional,
+        namespace: "namespace" optional,
+    }
 }
 
 /// Represents a StorageOS persistent volume resource.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StorageOSPersistentVolumeSource {
     /// fsType is the filesystem type to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified.
-    #[serde(rename = "fsType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fs_type: Option<String>,
     /// readOnly defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts.
-    #[serde(rename = "readOnly")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
     /// secretRef specifies the secret to use for obtaining the StorageOS API credentials.  If not specified, default values will be attempted.
-    #[serde(rename = "secretRef")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_ref: Option<super::ObjectReference>,
     /// volumeName is the human-readable name of the StorageOS volume.  Volume names are only unique within a namespace.
-    #[serde(rename = "volumeName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volume_name: Option<String>,
     /// volumeNamespace specifies the scope of the volume within StorageOS.  If no namespace is specified then the Pod's namespace will be used.  This allows the Kubernetes name scoping to be mirrored within StorageOS for tighter integration. Set VolumeName to any name to override the default behaviour. Set to "default" if you are not using namespaces within StorageOS. Namespaces that do not pre-exist within StorageOS will be created.
-    #[serde(rename = "volumeNamespace")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volume_namespace: Option<String>,
+}
+kubegen::object_serde! {
+    StorageOSPersistentVolumeSource {
+        fs_type: "fsType" optional,
+        read_only: "readOnly" optional,
+        secret_ref: "secretRef" optional,
+        volume_name: "volumeName" optional,
+        volume_namespace: "volumeNamespace" optional,
+    }
 }
 
 /// VolumeNodeAffinity defines constraints that limit what nodes this volume can be accessed from.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct VolumeNodeAffinity {
     /// required specifies hard node constraints that must be met.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required: Option<super::NodeSelector>,
+}
+kubegen::object_serde! {
+    VolumeNodeAffinity {
+        required: "required" optional,
+    }
 }

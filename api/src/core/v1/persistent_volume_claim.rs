@@ -4,42 +4,20 @@
 /// PersistentVolumeClaim is a user's request for and claim to a persistent volume
 ///
 /// `v1` `PersistentVolumeClaim`, namespaced, plural `persistentvolumeclaims`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PersistentVolumeClaim {
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// spec defines the desired characteristics of a volume requested by a pod author. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#persistentvolumeclaims
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<super::PersistentVolumeClaimSpec>,
     /// status represents the current information/status of a persistent volume claim. Read-only. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#persistentvolumeclaims
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<PersistentVolumeClaimStatus>,
 }
-
-impl serde::Serialize for PersistentVolumeClaim {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            spec: &'a Option<super::PersistentVolumeClaimSpec>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            status: &'a Option<PersistentVolumeClaimStatus>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-            status: &self.status,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    PersistentVolumeClaim as resource {
+        metadata: "metadata" default,
+        spec: "spec" optional,
+        status: "status" optional,
     }
 }
 
@@ -68,7 +46,7 @@ impl kubegen::Metadata for PersistentVolumeClaim {
 }
 
 /// ModifyVolumeStatus represents the status object of ControllerModifyVolume operation
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModifyVolumeStatus {
     /// status is the status of the ControllerModifyVolume operation. It can be in any of following states:
     ///  - Pending
@@ -82,40 +60,46 @@ pub struct ModifyVolumeStatus {
     /// Note: New statuses can be added in the future. Consumers should check for unknown statuses and fail appropriately.
     pub status: String,
     /// targetVolumeAttributesClassName is the name of the VolumeAttributesClass the PVC currently being reconciled
-    #[serde(rename = "targetVolumeAttributesClassName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_volume_attributes_class_name: Option<String>,
+}
+kubegen::object_serde! {
+    ModifyVolumeStatus {
+        status: "status" required,
+        target_volume_attributes_class_name: "targetVolumeAttributesClassName" optional,
+    }
 }
 
 /// PersistentVolumeClaimCondition contains details about state of pvc
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PersistentVolumeClaimCondition {
     /// lastProbeTime is the time we probed the condition.
-    #[serde(rename = "lastProbeTime")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_probe_time: Option<kubegen::time::Time>,
     /// lastTransitionTime is the time the condition transitioned from one status to another.
-    #[serde(rename = "lastTransitionTime")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_transition_time: Option<kubegen::time::Time>,
     /// message is the human-readable message indicating details about last transition.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// reason is a unique, this should be a short, machine understandable string that gives the reason for condition's last transition. If it reports "Resizing" that means the underlying persistent volume is being resized.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Status is the status of the condition. Can be True, False, Unknown. More info: https://kubernetes.io/docs/reference/kubernetes-api/config-and-storage-resources/persistent-volume-claim-v1/#:~:text=state%20of%20pvc-,conditions.status,-(string)%2C%20required
     pub status: String,
     /// Type is the type of the condition. More info: https://kubernetes.io/docs/reference/kubernetes-api/config-and-storage-resources/persistent-volume-claim-v1/#:~:text=set%20to%20%27ResizeStarted%27.-,PersistentVolumeClaimCondition,-contains%20details%20about
     pub r#type: String,
 }
+kubegen::object_serde! {
+    PersistentVolumeClaimCondition {
+        last_probe_time: "lastProbeTime" optional,
+        last_transition_time: "lastTransitionTime" optional,
+        message: "message" optional,
+        reason: "reason" optional,
+        status: "status" required,
+        r#type: "type" required,
+    }
+}
 
 /// PersistentVolumeClaimStatus is the current status of a persistent volume claim.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PersistentVolumeClaimStatus {
     /// accessModes contains the actual access modes the volume backing the PVC has. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#access-modes-1
-    #[serde(rename = "accessModes")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_modes: Option<Vec<String>>,
     /// allocatedResourceStatuses stores status of resource being resized for the given PVC. Key names follow standard Kubernetes label syntax. Valid values are either:
     ///     * Un-prefixed keys:
@@ -145,8 +129,6 @@ pub struct PersistentVolumeClaimStatus {
     /// When this field is not set, it means that no resize operation is in progress for the given PVC.
     ///
     /// A controller that receives PVC update with previously unknown resourceName or ClaimResourceStatus should ignore the update for the purpose it was designed. For example - a controller that only is responsible for resizing capacity of the volume, should ignore PVC updates that change other valid resources associated with PVC.
-    #[serde(rename = "allocatedResourceStatuses")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allocated_resource_statuses: Option<std::collections::BTreeMap<String, String>>,
     /// allocatedResources tracks the resources allocated to a PVC including its capacity. Key names follow standard Kubernetes label syntax. Valid values are either:
     ///     * Un-prefixed keys:
@@ -157,25 +139,28 @@ pub struct PersistentVolumeClaimStatus {
     /// Capacity reported here may be larger than the actual capacity when a volume expansion operation is requested. For storage quota, the larger value from allocatedResources and PVC.spec.resources is used. If allocatedResources is not set, PVC.spec.resources alone is used for quota calculation. If a volume expansion capacity request is lowered, allocatedResources is only lowered if there are no expansion operations in progress and if the actual volume capacity is equal or lower than the requested capacity.
     ///
     /// A controller that receives PVC update with previously unknown resourceName should ignore the update for the purpose it was designed. For example - a controller that only is responsible for resizing capacity of the volume, should ignore PVC updates that change other valid resources associated with PVC.
-    #[serde(rename = "allocatedResources")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allocated_resources:
         Option<std::collections::BTreeMap<String, kubegen::quantity::Quantity>>,
     /// capacity represents the actual resources of the underlying volume.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity: Option<std::collections::BTreeMap<String, kubegen::quantity::Quantity>>,
     /// conditions is the current Condition of persistent volume claim. If underlying persistent volume is being resized then the Condition will be set to 'Resizing'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<PersistentVolumeClaimCondition>>,
     /// currentVolumeAttributesClassName is the current name of the VolumeAttributesClass the PVC is using. When unset, there is no VolumeAttributeClass applied to this PersistentVolumeClaim
-    #[serde(rename = "currentVolumeAttributesClassName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_volume_attributes_class_name: Option<String>,
     /// ModifyVolumeStatus represents the status object of ControllerModifyVolume operation. When this is unset, there is no ModifyVolume operation being attempted.
-    #[serde(rename = "modifyVolumeStatus")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modify_volume_status: Option<ModifyVolumeStatus>,
     /// phase represents the current phase of PersistentVolumeClaim.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phase: Option<String>,
+}
+kubegen::object_serde! {
+    PersistentVolumeClaimStatus {
+        access_modes: "accessModes" optional,
+        allocated_resource_statuses: "allocatedResourceStatuses" optional,
+        allocated_resources: "allocatedResources" optional,
+        capacity: "capacity" optional,
+        conditions: "conditions" optional,
+        current_volume_attributes_class_name: "currentVolumeAttributesClassName" optional,
+        modify_volume_status: "modifyVolumeStatus" optional,
+        phase: "phase" optional,
+    }
 }

@@ -4,42 +4,20 @@
 /// Pod is a collection of containers that can run on a host. This resource is created by clients and scheduled onto hosts.
 ///
 /// `v1` `Pod`, namespaced, plural `pods`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Pod {
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// Specification of the desired behavior of the pod. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<super::PodSpec>,
     /// Most recently observed status of the pod. This data may not be up to date. Populated by the system. Read-only. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<PodStatus>,
 }
-
-impl serde::Serialize for Pod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            spec: &'a Option<super::PodSpec>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            status: &'a Option<PodStatus>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-            status: &self.status,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    Pod as resource {
+        metadata: "metadata" default,
+        spec: "spec" optional,
+        status: "status" optional,
     }
 }
 
@@ -68,106 +46,113 @@ impl kubegen::Metadata for Pod {
 }
 
 /// ContainerExtendedResourceRequest has the mapping of container name, extended resource name to the device request name.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContainerExtendedResourceRequest {
     /// The name of the container requesting resources.
-    #[serde(rename = "containerName")]
     pub container_name: String,
     /// The name of the request in the special ResourceClaim which corresponds to the extended resource.
-    #[serde(rename = "requestName")]
     pub request_name: String,
     /// The name of the extended resource in that container which gets backed by DRA.
-    #[serde(rename = "resourceName")]
     pub resource_name: String,
+}
+kubegen::object_serde! {
+    ContainerExtendedResourceRequest {
+        container_name: "containerName" required,
+        request_name: "requestName" required,
+        resource_name: "resourceName" required,
+    }
 }
 
 /// ContainerState holds a possible state of container. Only one of its members may be specified. If none of them is specified, the default one is ContainerStateWaiting.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContainerState {
     /// Details about a running container
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub running: Option<ContainerStateRunning>,
     /// Details about a terminated container
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terminated: Option<ContainerStateTerminated>,
     /// Details about a waiting container
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waiting: Option<ContainerStateWaiting>,
+}
+kubegen::object_serde! {
+    ContainerState {
+        running: "running" optional,
+        terminated: "terminated" optional,
+        waiting: "waiting" optional,
+    }
 }
 
 /// ContainerStateRunning is a running state of a container.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContainerStateRunning {
     /// Time at which the container was last (re-)started
-    #[serde(rename = "startedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<kubegen::time::Time>,
+}
+kubegen::object_serde! {
+    ContainerStateRunning {
+        started_at: "startedAt" optional,
+    }
 }
 
 /// ContainerStateTerminated is a terminated state of a container.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContainerStateTerminated {
     /// Container's ID in the format '<type>://<container_id>'
-    #[serde(rename = "containerID")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_id: Option<String>,
     /// Exit status from the last termination of the container
-    #[serde(rename = "exitCode")]
     pub exit_code: i32,
     /// Time at which the container last terminated
-    #[serde(rename = "finishedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finished_at: Option<kubegen::time::Time>,
     /// Message regarding the last termination of the container
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (brief) reason from the last termination of the container
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Signal from the last termination of the container
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signal: Option<i32>,
     /// Time at which previous execution of the container started
-    #[serde(rename = "startedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<kubegen::time::Time>,
+}
+kubegen::object_serde! {
+    ContainerStateTerminated {
+        container_id: "containerID" optional,
+        exit_code: "exitCode" required,
+        finished_at: "finishedAt" optional,
+        message: "message" optional,
+        reason: "reason" optional,
+        signal: "signal" optional,
+        started_at: "startedAt" optional,
+    }
 }
 
 /// ContainerStateWaiting is a waiting state of a container.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContainerStateWaiting {
     /// Message regarding why the container is not yet running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// (brief) reason the container is not yet running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+kubegen::object_serde! {
+    ContainerStateWaiting {
+        message: "message" optional,
+        reason: "reason" optional,
+    }
 }
 
 /// ContainerStatus contains details for the current status of this container.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContainerStatus {
     /// AllocatedResources represents the compute resources allocated for this container by the node. Kubelet sets this value to Container.Resources.Requests upon successful pod admission and after successfully admitting desired pod resize.
-    #[serde(rename = "allocatedResources")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allocated_resources:
         Option<std::collections::BTreeMap<String, kubegen::quantity::Quantity>>,
     /// AllocatedResourcesStatus represents the status of various resources allocated for this Pod.
-    #[serde(rename = "allocatedResourcesStatus")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allocated_resources_status: Option<Vec<ResourceStatus>>,
     /// ContainerID is the ID of the container in the format '<type>://<container_id>'. Where type is a container runtime identifier, returned from Version call of CRI API (for example "containerd").
-    #[serde(rename = "containerID")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_id: Option<String>,
     /// Image is the name of container image that the container is running. The container image may not match the image used in the PodSpec, as it may have been resolved by the runtime. More info: https://kubernetes.io/docs/concepts/containers/images.
     pub image: String,
     /// ImageID is the image ID of the container's image. The image ID may not match the image ID of the image used in the PodSpec, as it may have been resolved by the runtime.
-    #[serde(rename = "imageID")]
     pub image_id: String,
     /// LastTerminationState holds the last termination state of the container to help debug container crashes and restarts. This field is not populated if the container is still running and RestartCount is 0.
-    #[serde(rename = "lastState")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_state: Option<ContainerState>,
     /// Name is a DNS_LABEL representing the unique name of the container. Each container in a pod must have a unique name across all container types. Cannot be updated.
     pub name: String,
@@ -176,128 +161,171 @@ pub struct ContainerStatus {
     /// The value is typically used to determine whether a container is ready to accept traffic.
     pub ready: bool,
     /// Resources represents the compute resource requests and limits that have been successfully enacted on the running container after it has been started or has been successfully resized.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<super::ResourceRequirements>,
     /// RestartCount holds the number of times the container has been restarted. Kubelet makes an effort to always increment the value, but there are cases when the state may be lost due to node restarts and then the value may be reset to 0. The value is never negative.
-    #[serde(rename = "restartCount")]
     pub restart_count: i32,
     /// Started indicates whether the container has finished its postStart lifecycle hook and passed its startup probe. Initialized as false, becomes true after startupProbe is considered successful. Resets to false when the container is restarted, or if kubelet loses state temporarily. In both cases, startup probes will run again. Is always true when no startupProbe is defined and container is running and has passed the postStart lifecycle hook. The null value must be treated the same as false.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started: Option<bool>,
     /// State holds details about the container's current condition.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<ContainerState>,
     /// StopSignal reports the effective stop signal for this container
-    #[serde(rename = "stopSignal")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stop_signal: Option<String>,
     /// User represents user identity information initially attached to the first process of the container
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<ContainerUser>,
     /// Status of volume mounts.
-    #[serde(rename = "volumeMounts")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volume_mounts: Option<Vec<VolumeMountStatus>>,
+}
+kubegen::object_serde! {
+    ContainerStatus {
+        allocated_resources: "allocatedResources" optional,
+        allocated_resources_status: "allocatedResourcesStatus" optional,
+        container_id: "containerID" optional,
+        image: "image" required,
+        image_id: "imageID" required,
+        last_state: "lastState" optional,
+        name: "name" required,
+        ready: "ready" required,
+        resources: "resources" optional,
+        restart_count: "restartCount" required,
+        started: "started" optional,
+        state: "state" optional,
+        stop_signal: "stopSignal" optional,
+        user: "user" optional,
+        volume_mounts: "volumeMounts" optional,
+    }
 }
 
 /// ContainerUser represents user identity information
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContainerUser {
     /// Linux holds user identity information initially attached to the first process of the containers in Linux. Note that the actual running identity can be changed if the process has enough privilege to do so.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linux: Option<LinuxContainerUser>,
+}
+kubegen::object_serde! {
+    ContainerUser {
+        linux: "linux" optional,
+    }
 }
 
 /// HostIP represents a single IP address allocated to the host.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct HostIP {
     /// IP is the IP address assigned to the host
     pub ip: String,
 }
+kubegen::object_serde! {
+    HostIP {
+        ip: "ip" required,
+    }
+}
 
 /// ImageVolumeStatus represents the image-based volume status.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ImageVolumeStatus {
     /// ImageRef is the digest of the image used for this volume. It should have a value that's similar to the pod's status.containerStatuses[i].imageID. The ImageRef length should not exceed 256 characters.
-    #[serde(rename = "imageRef")]
     pub image_ref: String,
+}
+kubegen::object_serde! {
+    ImageVolumeStatus {
+        image_ref: "imageRef" required,
+    }
 }
 
 /// LinuxContainerUser represents user identity information in Linux containers
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinuxContainerUser {
     /// GID is the primary gid initially attached to the first process in the container
     pub gid: i64,
     /// SupplementalGroups are the supplemental groups initially attached to the first process in the container
-    #[serde(rename = "supplementalGroups")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supplemental_groups: Option<Vec<i64>>,
     /// UID is the primary uid initially attached to the first process in the container
     pub uid: i64,
 }
+kubegen::object_serde! {
+    LinuxContainerUser {
+        gid: "gid" required,
+        supplemental_groups: "supplementalGroups" optional,
+        uid: "uid" required,
+    }
+}
 
 /// NodeAllocatableResourceClaimStatus describes the status of node allocatable resources allocated via DRA.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NodeAllocatableResourceClaimStatus {
     /// Containers lists the names of all containers in this pod that reference the claim.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub containers: Option<Vec<String>>,
     /// ResourceClaimName is the resource claim referenced by the pod that resulted in this node allocatable resource allocation.
-    #[serde(rename = "resourceClaimName")]
     pub resource_claim_name: String,
     /// Resources is a map of the node-allocatable resource name to the aggregate quantity allocated to the claim.
-    #[serde(deserialize_with = "kubegen::serde_null::null_as_default")]
     pub resources: std::collections::BTreeMap<String, kubegen::quantity::Quantity>,
+}
+kubegen::object_serde! {
+    NodeAllocatableResourceClaimStatus {
+        containers: "containers" optional,
+        resource_claim_name: "resourceClaimName" required,
+        resources: "resources" list,
+    }
 }
 
 /// PodCondition contains details for the current condition of this pod.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PodCondition {
     /// Last time we probed the condition.
-    #[serde(rename = "lastProbeTime")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_probe_time: Option<kubegen::time::Time>,
     /// Last time the condition transitioned from one status to another.
-    #[serde(rename = "lastTransitionTime")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_transition_time: Option<kubegen::time::Time>,
     /// Human-readable message indicating details about last transition.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// If set, this represents the .metadata.generation that the pod condition was set based upon.
-    #[serde(rename = "observedGeneration")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub observed_generation: Option<i64>,
     /// Unique, one-word, CamelCase reason for the condition's last transition.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Status is the status of the condition. Can be True, False, Unknown. More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#pod-conditions
     pub status: String,
     /// Type is the type of the condition. More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#pod-conditions
     pub r#type: String,
 }
+kubegen::object_serde! {
+    PodCondition {
+        last_probe_time: "lastProbeTime" optional,
+        last_transition_time: "lastTransitionTime" optional,
+        message: "message" optional,
+        observed_generation: "observedGeneration" optional,
+        reason: "reason" optional,
+        status: "status" required,
+        r#type: "type" required,
+    }
+}
 
 /// PodExtendedResourceClaimStatus is stored in the PodStatus for the extended resource requests backed by DRA. It stores the generated name for the corresponding special ResourceClaim created by the scheduler.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PodExtendedResourceClaimStatus {
     /// RequestMappings identifies the mapping of <container, extended resource backed by DRA> to  device request in the generated ResourceClaim.
-    #[serde(rename = "requestMappings")]
-    #[serde(deserialize_with = "kubegen::serde_null::null_as_default")]
     pub request_mappings: Vec<ContainerExtendedResourceRequest>,
     /// ResourceClaimName is the name of the ResourceClaim that was generated for the Pod in the namespace of the Pod.
-    #[serde(rename = "resourceClaimName")]
     pub resource_claim_name: String,
+}
+kubegen::object_serde! {
+    PodExtendedResourceClaimStatus {
+        request_mappings: "requestMappings" list,
+        resource_claim_name: "resourceClaimName" required,
+    }
 }
 
 /// PodIP represents a single IP address allocated to the pod.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PodIP {
     /// IP is the IP address assigned to the pod
     pub ip: String,
 }
+kubegen::object_serde! {
+    PodIP {
+        ip: "ip" required,
+    }
+}
 
 /// PodResourceClaimStatus is stored in the PodStatus for each PodResourceClaim which references a ResourceClaimTemplate. It stores the generated name for the corresponding ResourceClaim.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PodResourceClaimStatus {
     /// Name uniquely identifies this resource claim inside the pod. This must match the name of an entry in pod.spec.resourceClaims, which implies that the string must be a DNS_LABEL.
     pub name: String,
@@ -306,101 +334,94 @@ pub struct PodResourceClaimStatus {
     /// When the DRAWorkloadResourceClaims feature is enabled and the corresponding PodResourceClaim matches a PodGroupResourceClaim made by the Pod's PodGroup, then this is the name of the ResourceClaim generated and reserved for the PodGroup.
     ///
     /// If this is unset, then generating a ResourceClaim was not necessary. The pod.spec.resourceClaims entry can be ignored in this case.
-    #[serde(rename = "resourceClaimName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_claim_name: Option<String>,
+}
+kubegen::object_serde! {
+    PodResourceClaimStatus {
+        name: "name" required,
+        resource_claim_name: "resourceClaimName" optional,
+    }
 }
 
 /// PodStatus represents information about the status of a pod. Status may trail the actual state of a system, especially if the node that hosts the pod cannot contact the control plane.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PodStatus {
     /// AllocatedResources is the total requests allocated for this pod by the node. If pod-level requests are not set, this will be the total requests aggregated across containers in the pod.
-    #[serde(rename = "allocatedResources")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allocated_resources:
         Option<std::collections::BTreeMap<String, kubegen::quantity::Quantity>>,
     /// Current service state of pod. More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#pod-conditions
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<PodCondition>>,
     /// Statuses of containers in this pod. Each container in the pod should have at most one status in this list, and all statuses should be for containers in the pod. However this is not enforced. If a status for a non-existent container is present in the list, or the list has duplicate names, the behavior of various Kubernetes components is not defined and those statuses might be ignored. More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#pod-and-container-status
-    #[serde(rename = "containerStatuses")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_statuses: Option<Vec<ContainerStatus>>,
     /// Statuses for any ephemeral containers that have run in this pod. Each ephemeral container in the pod should have at most one status in this list, and all statuses should be for containers in the pod. However this is not enforced. If a status for a non-existent container is present in the list, or the list has duplicate names, the behavior of various Kubernetes components is not defined and those statuses might be ignored. More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#pod-and-container-status
-    #[serde(rename = "ephemeralContainerStatuses")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ephemeral_container_statuses: Option<Vec<ContainerStatus>>,
     /// Status of extended resource claim backed by DRA.
-    #[serde(rename = "extendedResourceClaimStatus")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extended_resource_claim_status: Option<PodExtendedResourceClaimStatus>,
     /// hostIP holds the IP address of the host to which the pod is assigned. Empty if the pod has not started yet. A pod can be assigned to a node that has a problem in kubelet which in turns mean that HostIP will not be updated even if there is a node is assigned to pod
-    #[serde(rename = "hostIP")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_ip: Option<String>,
     /// hostIPs holds the IP addresses allocated to the host. If this field is specified, the first entry must match the hostIP field. This list is empty if the pod has not started yet. A pod can be assigned to a node that has a problem in kubelet which in turns means that HostIPs will not be updated even if there is a node is assigned to this pod.
-    #[serde(rename = "hostIPs")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_ips: Option<Vec<HostIP>>,
     /// Statuses of init containers in this pod. The most recent successful non-restartable init container will have ready = true, the most recently started container will have startTime set. Each init container in the pod should have at most one status in this list, and all statuses should be for containers in the pod. However this is not enforced. If a status for a non-existent container is present in the list, or the list has duplicate names, the behavior of various Kubernetes components is not defined and those statuses might be ignored. More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-and-container-status
-    #[serde(rename = "initContainerStatuses")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub init_container_statuses: Option<Vec<ContainerStatus>>,
     /// A human readable message indicating details about why the pod is in this condition.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// NodeAllocatableResourceClaimStatuses contains the status of node-allocatable resources that were allocated for this pod through DRA claims. This includes resources currently reported in v1.Node `status.allocatable` that are not extended resources (see https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#extended-resources). Examples include "cpu", "memory", "ephemeral-storage", and hugepages.
-    #[serde(rename = "nodeAllocatableResourceClaimStatuses")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_allocatable_resource_claim_statuses: Option<Vec<NodeAllocatableResourceClaimStatus>>,
     /// nominatedNodeName is set only when this pod preempts other pods on the node, but it cannot be scheduled right away as preemption victims receive their graceful termination periods. This field does not guarantee that the pod will be scheduled on this node. Scheduler may decide to place the pod elsewhere if other nodes become available sooner. Scheduler may also decide to give the resources on this node to a higher priority pod that is created after preemption. As a result, this field may be different than PodSpec.nodeName when the pod is scheduled.
-    #[serde(rename = "nominatedNodeName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nominated_node_name: Option<String>,
     /// If set, this represents the .metadata.generation that the pod status was set based upon. The PodObservedGenerationTracking feature gate must be enabled to use this field.
-    #[serde(rename = "observedGeneration")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub observed_generation: Option<i64>,
     /// The phase of a Pod is a simple, high-level summary of where the Pod is in its lifecycle. The conditions array, the reason and message fields, and the individual container status arrays contain more detail about the pod's status. There are five possible phase values:
     ///
     /// Pending: The pod has been accepted by the Kubernetes system, but one or more of the container images has not been created. This includes time before being scheduled as well as time spent downloading images over the network, which could take a while. Running: The pod has been bound to a node, and all of the containers have been created. At least one container is still running, or is in the process of starting or restarting. Succeeded: All containers in the pod have terminated in success, and will not be restarted. Failed: All containers in the pod have terminated, and at least one container has terminated in failure. The container either exited with non-zero status or was terminated by the system. Unknown: For some reason the state of the pod could not be obtained, typically due to an error in communicating with the host of the pod.
     ///
     /// More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#pod-phase
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phase: Option<String>,
     /// podIP address allocated to the pod. Routable at least within the cluster. Empty if not yet allocated.
-    #[serde(rename = "podIP")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_ip: Option<String>,
     /// podIPs holds the IP addresses allocated to the pod. If this field is specified, the 0th entry must match the podIP field. Pods may be allocated at most 1 value for each of IPv4 and IPv6. This list is empty if no IPs have been allocated yet.
-    #[serde(rename = "podIPs")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_ips: Option<Vec<PodIP>>,
     /// The Quality of Service (QOS) classification assigned to the pod based on resource requirements See PodQOSClass type for available QOS classes More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-qos/#quality-of-service-classes
-    #[serde(rename = "qosClass")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub qos_class: Option<String>,
     /// A brief CamelCase message indicating details about why the pod is in this state. e.g. 'Evicted'
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Status of resources resize desired for pod's containers. It is empty if no resources resize is pending. Any changes to container resources will automatically set this to "Proposed" Deprecated: Resize status is moved to two pod conditions PodResizePending and PodResizeInProgress. PodResizePending will track states where the spec has been resized, but the Kubelet has not yet allocated the resources. PodResizeInProgress will track in-progress resizes, and should be present whenever allocated resources != acknowledged resources.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resize: Option<String>,
     /// Status of resource claims.
-    #[serde(rename = "resourceClaimStatuses")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_claim_statuses: Option<Vec<PodResourceClaimStatus>>,
     /// Resources represents the compute resource requests and limits that have been applied at the pod level if pod-level requests or limits are set in PodSpec.Resources
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<super::ResourceRequirements>,
     /// RFC 3339 date and time at which the object was acknowledged by the Kubelet. This is before the Kubelet pulled the container image(s) for the pod.
-    #[serde(rename = "startTime")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<kubegen::time::Time>,
+}
+kubegen::object_serde! {
+    PodStatus {
+        allocated_resources: "allocatedResources" optional,
+        conditions: "conditions" optional,
+        container_statuses: "containerStatuses" optional,
+        ephemeral_container_statuses: "ephemeralContainerStatuses" optional,
+        extended_resource_claim_status: "extendedResourceClaimStatus" optional,
+        host_ip: "hostIP" optional,
+        host_ips: "hostIPs" optional,
+        init_container_statuses: "initContainerStatuses" optional,
+        message: "message" optional,
+        node_allocatable_resource_claim_statuses: "nodeAllocatableResourceClaimStatuses" optional,
+        nominated_node_name: "nominatedNodeName" optional,
+        observed_generation: "observedGeneration" optional,
+        phase: "phase" optional,
+        pod_ip: "podIP" optional,
+        pod_ips: "podIPs" optional,
+        qos_class: "qosClass" optional,
+        reason: "reason" optional,
+        resize: "resize" optional,
+        resource_claim_statuses: "resourceClaimStatuses" optional,
+        resources: "resources" optional,
+        start_time: "startTime" optional,
+    }
 }
 
 /// ResourceHealth represents the health of a resource. It has the latest device health information. This is a part of KEP https://kep.k8s.io/4680.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResourceHealth {
     /// Health of the resource. can be one of:
     ///  - Healthy: operates as normal
@@ -411,52 +432,67 @@ pub struct ResourceHealth {
     ///             For example, Device Plugin got unregistered and hasn't been re-registered since.
     ///
     /// In future we may want to introduce the PermanentlyUnhealthy Status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub health: Option<String>,
     /// Message provides human-readable context for Health (e.g. "ECC error count exceeded threshold"). This field is populated by the kubelet when ResourceHealthStatusMessage is enabled if the DRA plugin returns a message, and is null otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// ResourceID is the unique identifier of the resource. See the ResourceID type for more information.
-    #[serde(rename = "resourceID")]
     pub resource_id: String,
+}
+kubegen::object_serde! {
+    ResourceHealth {
+        health: "health" optional,
+        message: "message" optional,
+        resource_id: "resourceID" required,
+    }
 }
 
 /// ResourceStatus represents the status of a single resource allocated to a Pod.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResourceStatus {
     /// Name of the resource. Must be unique within the pod and in case of non-DRA resource, match one of the resources from the pod spec. For DRA resources, the value must be "claim:<claim_name>/<request>". When this status is reported about a container, the "claim_name" and "request" must match one of the claims of this container.
     pub name: String,
     /// List of unique resources health. Each element in the list contains an unique resource ID and its health. At a minimum, for the lifetime of a Pod, resource ID must uniquely identify the resource allocated to the Pod on the Node. If other Pod on the same Node reports the status with the same resource ID, it must be the same resource they share. See ResourceID type definition for a specific format it has in various use cases.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<Vec<ResourceHealth>>,
+}
+kubegen::object_serde! {
+    ResourceStatus {
+        name: "name" required,
+        resources: "resources" optional,
+    }
 }
 
 /// VolumeMountStatus shows status of volume mounts.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct VolumeMountStatus {
     /// MountPath corresponds to the original VolumeMount.
-    #[serde(rename = "mountPath")]
     pub mount_path: String,
     /// Name corresponds to the name of the original VolumeMount.
     pub name: String,
     /// ReadOnly corresponds to the original VolumeMount.
-    #[serde(rename = "readOnly")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
     /// RecursiveReadOnly must be set to Disabled, Enabled, or unspecified (for non-readonly mounts). An IfPossible value in the original VolumeMount must be translated to Disabled or Enabled, depending on the mount result.
-    #[serde(rename = "recursiveReadOnly")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recursive_read_only: Option<String>,
     /// volumeStatus represents volume-type-specific status about the mounted volume.
-    #[serde(rename = "volumeStatus")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volume_status: Option<VolumeStatus>,
+}
+kubegen::object_serde! {
+    VolumeMountStatus {
+        mount_path: "mountPath" required,
+        name: "name" required,
+        read_only: "readOnly" optional,
+        recursive_read_only: "recursiveReadOnly" optional,
+        volume_status: "volumeStatus" optional,
+    }
 }
 
 /// VolumeStatus represents the status of a mounted volume. At most one of its members must be specified.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct VolumeStatus {
     /// image represents an OCI object (a container image or artifact) pulled and mounted on the kubelet's host machine.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<ImageVolumeStatus>,
+}
+kubegen::object_serde! {
+    VolumeStatus {
+        image: "image" optional,
+    }
 }

@@ -4,42 +4,20 @@
 /// ResourceQuota sets aggregate quota restrictions enforced per namespace
 ///
 /// `v1` `ResourceQuota`, namespaced, plural `resourcequotas`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResourceQuota {
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// Spec defines the desired quota. https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<ResourceQuotaSpec>,
     /// Status defines the actual enforced quota and its current usage. https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ResourceQuotaStatus>,
 }
-
-impl serde::Serialize for ResourceQuota {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            spec: &'a Option<ResourceQuotaSpec>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            status: &'a Option<ResourceQuotaStatus>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-            status: &self.status,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    ResourceQuota as resource {
+        metadata: "metadata" default,
+        spec: "spec" optional,
+        status: "status" optional,
     }
 }
 
@@ -68,49 +46,64 @@ impl kubegen::Metadata for ResourceQuota {
 }
 
 /// ResourceQuotaSpec defines the desired hard limits to enforce for Quota.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResourceQuotaSpec {
     /// hard is the set of desired hard limits for each named resource. More info: https://kubernetes.io/docs/concepts/policy/resource-quotas/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hard: Option<std::collections::BTreeMap<String, kubegen::quantity::Quantity>>,
     /// scopeSelector is also a collection of filters like scopes that must match each object tracked by a quota but expressed using ScopeSelectorOperator in combination with possible values. For a resource to match, both scopes AND scopeSelector (if specified in spec), must be matched.
-    #[serde(rename = "scopeSelector")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope_selector: Option<ScopeSelector>,
     /// A collection of filters that must match each object tracked by a quota. If not specified, the quota matches all objects.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
+}
+kubegen::object_serde! {
+    ResourceQuotaSpec {
+        hard: "hard" optional,
+        scope_selector: "scopeSelector" optional,
+        scopes: "scopes" optional,
+    }
 }
 
 /// ResourceQuotaStatus defines the enforced hard limits and observed use.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResourceQuotaStatus {
     /// Hard is the set of enforced hard limits for each named resource. More info: https://kubernetes.io/docs/concepts/policy/resource-quotas/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hard: Option<std::collections::BTreeMap<String, kubegen::quantity::Quantity>>,
     /// Used is the current observed total usage of the resource in the namespace.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub used: Option<std::collections::BTreeMap<String, kubegen::quantity::Quantity>>,
+}
+kubegen::object_serde! {
+    ResourceQuotaStatus {
+        hard: "hard" optional,
+        used: "used" optional,
+    }
 }
 
 /// A scope selector represents the AND of the selectors represented by the scoped-resource selector requirements.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ScopeSelector {
     /// A list of scope selector requirements by scope of the resources.
-    #[serde(rename = "matchExpressions")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub match_expressions: Option<Vec<ScopedResourceSelectorRequirement>>,
+}
+kubegen::object_serde! {
+    ScopeSelector {
+        match_expressions: "matchExpressions" optional,
+    }
 }
 
 /// A scoped-resource selector requirement is a selector that contains values, a scope name, and an operator that relates the scope name and values.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ScopedResourceSelectorRequirement {
     /// Represents a scope's relationship to a set of values. Valid operators are In, NotIn, Exists, DoesNotExist.
     pub operator: String,
     /// The name of the scope that the selector applies to.
-    #[serde(rename = "scopeName")]
     pub scope_name: String,
     /// An array of string values. If the operator is In or NotIn, the values array must be non-empty. If the operator is Exists or DoesNotExist, the values array must be empty. This array is replaced during a strategic merge patch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<String>>,
+}
+kubegen::object_serde! {
+    ScopedResourceSelectorRequirement {
+        operator: "operator" required,
+        scope_name: "scopeName" required,
+        values: "values" optional,
+    }
 }

@@ -4,56 +4,26 @@
 /// Secret holds secret data of a certain type. The total bytes of the values in the Data field must be less than MaxSecretSize bytes.
 ///
 /// `v1` `Secret`, namespaced, plural `secrets`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Secret {
     /// Data contains the secret data. Each key must consist of alphanumeric characters, '-', '_' or '.'. The serialized form of the secret data is a base64 encoded string, representing the arbitrary (possibly non-string) data value here. Described in https://tools.ietf.org/html/rfc4648#section-4
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<std::collections::BTreeMap<String, kubegen::ByteString>>,
     /// Immutable, if set to true, ensures that data stored in the Secret cannot be updated (only object metadata can be modified). If not set to true, the field can be modified at any time. Defaulted to nil.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub immutable: Option<bool>,
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// stringData allows specifying non-binary secret data in string form. It is provided as a write-only input field for convenience. All keys and values are merged into the data field on write, overwriting any existing values. The stringData field is never output when reading from the API.
-    #[serde(rename = "stringData")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub string_data: Option<std::collections::BTreeMap<String, String>>,
     /// Used to facilitate programmatic handling of secret data. More info: https://kubernetes.io/docs/concepts/configuration/secret/#secret-types
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
 }
-
-impl serde::Serialize for Secret {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            data: &'a Option<std::collections::BTreeMap<String, kubegen::ByteString>>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            immutable: &'a Option<bool>,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            #[serde(rename = "stringData")]
-            #[serde(skip_serializing_if = "Option::is_none")]
-            string_data: &'a Option<std::collections::BTreeMap<String, String>>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            r#type: &'a Option<String>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            data: &self.data,
-            immutable: &self.immutable,
-            metadata: &self.metadata,
-            string_data: &self.string_data,
-            r#type: &self.r#type,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    Secret as resource {
+        data: "data" optional,
+        immutable: "immutable" optional,
+        metadata: "metadata" default,
+        string_data: "stringData" optional,
+        r#type: "type" optional,
     }
 }
 

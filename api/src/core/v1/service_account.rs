@@ -4,52 +4,23 @@
 /// ServiceAccount binds together: * a name, understood by users, and perhaps by peripheral systems, for an identity * a principal that can be authenticated and authorized * a set of secrets
 ///
 /// `v1` `ServiceAccount`, namespaced, plural `serviceaccounts`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ServiceAccount {
     /// AutomountServiceAccountToken indicates whether pods running as this service account should have an API token automatically mounted. Can be overridden at the pod level.
-    #[serde(rename = "automountServiceAccountToken")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub automount_service_account_token: Option<bool>,
     /// ImagePullSecrets is a list of references to secrets in the same namespace to use for pulling any images in pods that reference this ServiceAccount. ImagePullSecrets are distinct from Secrets because Secrets can be mounted in the pod, but ImagePullSecrets are only accessed by the kubelet. More info: https://kubernetes.io/docs/concepts/containers/images/#specifying-imagepullsecrets-on-a-pod
-    #[serde(rename = "imagePullSecrets")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_pull_secrets: Option<Vec<super::LocalObjectReference>>,
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use. Pods are only limited to this list if this service account has a "kubernetes.io/enforce-mountable-secrets" annotation set to "true". The "kubernetes.io/enforce-mountable-secrets" annotation is deprecated since v1.32. Prefer separate namespaces to isolate access to mounted secrets. This field should not be used to find auto-generated service account token secrets for use outside of pods. Instead, tokens can be requested directly using the TokenRequest API, or service account token secrets can be manually created. More info: https://kubernetes.io/docs/concepts/configuration/secret
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secrets: Option<Vec<super::ObjectReference>>,
 }
-
-impl serde::Serialize for ServiceAccount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            #[serde(rename = "automountServiceAccountToken")]
-            #[serde(skip_serializing_if = "Option::is_none")]
-            automount_service_account_token: &'a Option<bool>,
-            #[serde(rename = "imagePullSecrets")]
-            #[serde(skip_serializing_if = "Option::is_none")]
-            image_pull_secrets: &'a Option<Vec<super::LocalObjectReference>>,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            secrets: &'a Option<Vec<super::ObjectReference>>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            automount_service_account_token: &self.automount_service_account_token,
-            image_pull_secrets: &self.image_pull_secrets,
-            metadata: &self.metadata,
-            secrets: &self.secrets,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    ServiceAccount as resource {
+        automount_service_account_token: "automountServiceAccountToken" optional,
+        image_pull_secrets: "imagePullSecrets" optional,
+        metadata: "metadata" default,
+        secrets: "secrets" optional,
     }
 }
 

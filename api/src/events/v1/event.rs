@@ -4,126 +4,56 @@
 /// Event is a report of an event somewhere in the cluster. It generally denotes some state change in the system. Events have a limited retention time and triggers and messages may evolve with time.  Event consumers should not rely on the timing of an event with a given Reason reflecting a consistent underlying trigger, or the continued existence of events with that Reason.  Events should be treated as informative, best-effort, supplemental data.
 ///
 /// `events.k8s.io/v1` `Event`, namespaced, plural `events`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Event {
     /// action is what action was taken/failed regarding to the regarding object. It is machine-readable. This field cannot be empty for new Events and it can have at most 128 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// deprecatedCount is the deprecated field assuring backward compatibility with core.v1 Event type.
-    #[serde(rename = "deprecatedCount")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deprecated_count: Option<i32>,
     /// deprecatedFirstTimestamp is the deprecated field assuring backward compatibility with core.v1 Event type.
-    #[serde(rename = "deprecatedFirstTimestamp")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deprecated_first_timestamp: Option<kubegen::time::Time>,
     /// deprecatedLastTimestamp is the deprecated field assuring backward compatibility with core.v1 Event type.
-    #[serde(rename = "deprecatedLastTimestamp")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deprecated_last_timestamp: Option<kubegen::time::Time>,
     /// deprecatedSource is the deprecated field assuring backward compatibility with core.v1 Event type.
-    #[serde(rename = "deprecatedSource")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deprecated_source: Option<super::super::super::core::v1::EventSource>,
     /// eventTime is the time when this Event was first observed. It is required.
-    #[serde(rename = "eventTime")]
     pub event_time: kubegen::time::MicroTime,
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// note is a human-readable description of the status of this operation. Maximal length of the note is 1kB, but libraries should be prepared to handle values up to 64kB.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// reason is why the action was taken. It is human-readable. This field cannot be empty for new Events and it can have at most 128 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// regarding contains the object this Event is about. In most cases it's an Object reporting controller implements, e.g. ReplicaSetController implements ReplicaSets and this event is emitted because it acts on some changes in a ReplicaSet object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub regarding: Option<super::super::super::core::v1::ObjectReference>,
     /// related is the optional secondary object for more complex actions. E.g. when regarding object triggers a creation or deletion of related object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub related: Option<super::super::super::core::v1::ObjectReference>,
     /// reportingController is the name of the controller that emitted this Event, e.g. `kubernetes.io/kubelet`. This field cannot be empty for new Events.
-    #[serde(rename = "reportingController")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reporting_controller: Option<String>,
     /// reportingInstance is the ID of the controller instance, e.g. `kubelet-xyzf`. This field cannot be empty for new Events and it can have at most 128 characters.
-    #[serde(rename = "reportingInstance")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reporting_instance: Option<String>,
     /// series is data about the Event series this event represents or nil if it's a singleton Event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub series: Option<EventSeries>,
     /// type is the type of this event (Normal, Warning), new types could be added in the future. It is machine-readable. This field cannot be empty for new Events.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
 }
-
-impl serde::Serialize for Event {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            action: &'a Option<String>,
-            #[serde(rename = "deprecatedCount")]
-            #[serde(skip_serializing_if = "Option::is_none")]
-            deprecated_count: &'a Option<i32>,
-            #[serde(rename = "deprecatedFirstTimestamp")]
-            #[serde(skip_serializing_if = "Option::is_none")]
-            deprecated_first_timestamp: &'a Option<kubegen::time::Time>,
-            #[serde(rename = "deprecatedLastTimestamp")]
-            #[serde(skip_serializing_if = "Option::is_none")]
-            deprecated_last_timestamp: &'a Option<kubegen::time::Time>,
-            #[serde(rename = "deprecatedSource")]
-            #[serde(skip_serializing_if = "Option::is_none")]
-            deprecated_source: &'a Option<super::super::super::core::v1::EventSource>,
-            #[serde(rename = "eventTime")]
-            event_time: &'a kubegen::time::MicroTime,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            note: &'a Option<String>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            reason: &'a Option<String>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            regarding: &'a Option<super::super::super::core::v1::ObjectReference>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            related: &'a Option<super::super::super::core::v1::ObjectReference>,
-            #[serde(rename = "reportingController")]
-            #[serde(skip_serializing_if = "Option::is_none")]
-            reporting_controller: &'a Option<String>,
-            #[serde(rename = "reportingInstance")]
-            #[serde(skip_serializing_if = "Option::is_none")]
-            reporting_instance: &'a Option<String>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            series: &'a Option<EventSeries>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            r#type: &'a Option<String>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            action: &self.action,
-            deprecated_count: &self.deprecated_count,
-            deprecated_first_timestamp: &self.deprecated_first_timestamp,
-            deprecated_last_timestamp: &self.deprecated_last_timestamp,
-            deprecated_source: &self.deprecated_source,
-            event_time: &self.event_time,
-            metadata: &self.metadata,
-            note: &self.note,
-            reason: &self.reason,
-            regarding: &self.regarding,
-            related: &self.related,
-            reporting_controller: &self.reporting_controller,
-            reporting_instance: &self.reporting_instance,
-            series: &self.series,
-            r#type: &self.r#type,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    Event as resource {
+        action: "action" optional,
+        deprecated_count: "deprecatedCount" optional,
+        deprecated_first_timestamp: "deprecatedFirstTimestamp" optional,
+        deprecated_last_timestamp: "deprecatedLastTimestamp" optional,
+        deprecated_source: "deprecatedSource" optional,
+        event_time: "eventTime" required,
+        metadata: "metadata" default,
+        note: "note" optional,
+        reason: "reason" optional,
+        regarding: "regarding" optional,
+        related: "related" optional,
+        reporting_controller: "reportingController" optional,
+        reporting_instance: "reportingInstance" optional,
+        series: "series" optional,
+        r#type: "type" optional,
     }
 }
 
@@ -152,11 +82,16 @@ impl kubegen::Metadata for Event {
 }
 
 /// EventSeries contain information on series of events, i.e. thing that was/is happening continuously for some time. How often to update the EventSeries is up to the event reporters. The default event reporter in "k8s.io/client-go/tools/events/event_broadcaster.go" shows how this struct is updated on heartbeats and can guide customized reporter implementations.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EventSeries {
     /// count is the number of occurrences in this series up to the last heartbeat time.
     pub count: i32,
     /// lastObservedTime is the time when last Event from the series was seen before last heartbeat.
-    #[serde(rename = "lastObservedTime")]
     pub last_observed_time: kubegen::time::MicroTime,
+}
+kubegen::object_serde! {
+    EventSeries {
+        count: "count" required,
+        last_observed_time: "lastObservedTime" required,
+    }
 }

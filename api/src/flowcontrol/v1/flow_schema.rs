@@ -4,42 +4,20 @@
 /// FlowSchema defines the schema of a group of flows. Note that a flow is made up of a set of inbound API requests with similar attributes and is identified by a pair of strings: the name of the FlowSchema and a "flow distinguisher".
 ///
 /// `flowcontrol.apiserver.k8s.io/v1` `FlowSchema`, cluster-scoped, plural `flowschemas`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FlowSchema {
     /// `metadata` is the standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// `spec` is the specification of the desired behavior of a FlowSchema. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<FlowSchemaSpec>,
     /// `status` is the current status of a FlowSchema. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<FlowSchemaStatus>,
 }
-
-impl serde::Serialize for FlowSchema {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            spec: &'a Option<FlowSchemaSpec>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            status: &'a Option<FlowSchemaStatus>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-            status: &self.status,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    FlowSchema as resource {
+        metadata: "metadata" default,
+        spec: "spec" optional,
+        status: "status" optional,
     }
 }
 
@@ -68,69 +46,88 @@ impl kubegen::Metadata for FlowSchema {
 }
 
 /// FlowDistinguisherMethod specifies the method of a flow distinguisher.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FlowDistinguisherMethod {
     /// `type` is the type of flow distinguisher method The supported types are "ByUser" and "ByNamespace". Required.
     pub r#type: String,
 }
+kubegen::object_serde! {
+    FlowDistinguisherMethod {
+        r#type: "type" required,
+    }
+}
 
 /// FlowSchemaCondition describes conditions for a FlowSchema.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FlowSchemaCondition {
     /// `lastTransitionTime` is the last time the condition transitioned from one status to another.
-    #[serde(rename = "lastTransitionTime")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_transition_time: Option<kubegen::time::Time>,
     /// `message` is a human-readable message indicating details about last transition.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// `reason` is a unique, one-word, CamelCase reason for the condition's last transition.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// `status` is the status of the condition. Can be True, False, Unknown. Required.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `type` is the type of the condition. Required.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+}
+kubegen::object_serde! {
+    FlowSchemaCondition {
+        last_transition_time: "lastTransitionTime" optional,
+        message: "message" optional,
+        reason: "reason" optional,
+        status: "status" optional,
+        r#type: "type" optional,
+    }
 }
 
 /// FlowSchemaSpec describes how the FlowSchema's specification looks like.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FlowSchemaSpec {
     /// `distinguisherMethod` defines how to compute the flow distinguisher for requests that match this schema. `nil` specifies that the distinguisher is disabled and thus will always be the empty string.
-    #[serde(rename = "distinguisherMethod")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distinguisher_method: Option<FlowDistinguisherMethod>,
     /// `matchingPrecedence` is used to choose among the FlowSchemas that match a given request. The chosen FlowSchema is among those with the numerically lowest (which we take to be logically highest) MatchingPrecedence.  Each MatchingPrecedence value must be ranged in [1,10000]. Note that if the precedence is not specified, it will be set to 1000 as default.
-    #[serde(rename = "matchingPrecedence")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub matching_precedence: Option<i32>,
     /// `priorityLevelConfiguration` should reference a PriorityLevelConfiguration in the cluster. If the reference cannot be resolved, the FlowSchema will be ignored and marked as invalid in its status. Required.
-    #[serde(rename = "priorityLevelConfiguration")]
     pub priority_level_configuration: PriorityLevelConfigurationReference,
     /// `rules` describes which requests will match this flow schema. This FlowSchema matches a request if and only if at least one member of rules matches the request. if it is an empty slice, there will be no requests matching the FlowSchema.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rules: Option<Vec<PolicyRulesWithSubjects>>,
+}
+kubegen::object_serde! {
+    FlowSchemaSpec {
+        distinguisher_method: "distinguisherMethod" optional,
+        matching_precedence: "matchingPrecedence" optional,
+        priority_level_configuration: "priorityLevelConfiguration" required,
+        rules: "rules" optional,
+    }
 }
 
 /// FlowSchemaStatus represents the current state of a FlowSchema.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FlowSchemaStatus {
     /// `conditions` is a list of the current states of FlowSchema.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<FlowSchemaCondition>>,
+}
+kubegen::object_serde! {
+    FlowSchemaStatus {
+        conditions: "conditions" optional,
+    }
 }
 
 /// GroupSubject holds detailed information for group-kind subject.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GroupSubject {
     /// name is the user group that matches, or "*" to match all user groups. See https://github.com/kubernetes/apiserver/blob/master/pkg/authentication/user/user.go for some well-known group names. Required.
     pub name: String,
 }
+kubegen::object_serde! {
+    GroupSubject {
+        name: "name" required,
+    }
+}
 
 /// NonResourcePolicyRule is a predicate that matches non-resource requests according to their verb and the target non-resource URL. A NonResourcePolicyRule matches a request if and only if both (a) at least one member of verbs matches the request and (b) at least one member of nonResourceURLs matches the request.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NonResourcePolicyRule {
     /// `nonResourceURLs` is a set of url prefixes that a user should have access to and may not be empty. For example:
     ///   - "/healthz" is legal
@@ -139,88 +136,115 @@ pub struct NonResourcePolicyRule {
     ///   - "/hea/*" also matches nothing
     ///   - "/healthz/*" matches all per-component health checks.
     /// "*" matches all non-resource urls. if it is present, it must be the only entry. Required.
-    #[serde(rename = "nonResourceURLs")]
-    #[serde(deserialize_with = "kubegen::serde_null::null_as_default")]
     pub non_resource_urls: Vec<String>,
     /// `verbs` is a list of matching verbs and may not be empty. "*" matches all verbs. If it is present, it must be the only entry. Required.
-    #[serde(deserialize_with = "kubegen::serde_null::null_as_default")]
     pub verbs: Vec<String>,
+}
+kubegen::object_serde! {
+    NonResourcePolicyRule {
+        non_resource_urls: "nonResourceURLs" list,
+        verbs: "verbs" list,
+    }
 }
 
 /// PolicyRulesWithSubjects prescribes a test that applies to a request to an apiserver. The test considers the subject making the request, the verb being requested, and the resource to be acted upon. This PolicyRulesWithSubjects matches a request if and only if both (a) at least one member of subjects matches the request and (b) at least one member of resourceRules or nonResourceRules matches the request.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PolicyRulesWithSubjects {
     /// `nonResourceRules` is a list of NonResourcePolicyRules that identify matching requests according to their verb and the target non-resource URL.
-    #[serde(rename = "nonResourceRules")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub non_resource_rules: Option<Vec<NonResourcePolicyRule>>,
     /// `resourceRules` is a slice of ResourcePolicyRules that identify matching requests according to their verb and the target resource. At least one of `resourceRules` and `nonResourceRules` has to be non-empty.
-    #[serde(rename = "resourceRules")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_rules: Option<Vec<ResourcePolicyRule>>,
     /// subjects is the list of normal user, serviceaccount, or group that this rule cares about. There must be at least one member in this slice. A slice that includes both the system:authenticated and system:unauthenticated user groups matches every request. Required.
-    #[serde(deserialize_with = "kubegen::serde_null::null_as_default")]
     pub subjects: Vec<Subject>,
+}
+kubegen::object_serde! {
+    PolicyRulesWithSubjects {
+        non_resource_rules: "nonResourceRules" optional,
+        resource_rules: "resourceRules" optional,
+        subjects: "subjects" list,
+    }
 }
 
 /// PriorityLevelConfigurationReference contains information that points to the "request-priority" being used.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PriorityLevelConfigurationReference {
     /// `name` is the name of the priority level configuration being referenced Required.
     pub name: String,
 }
+kubegen::object_serde! {
+    PriorityLevelConfigurationReference {
+        name: "name" required,
+    }
+}
 
 /// ResourcePolicyRule is a predicate that matches some resource requests, testing the request's verb and the target resource. A ResourcePolicyRule matches a resource request if and only if: (a) at least one member of verbs matches the request, (b) at least one member of apiGroups matches the request, (c) at least one member of resources matches the request, and (d) either (d1) the request does not specify a namespace (i.e., `Namespace==""`) and clusterScope is true or (d2) the request specifies a namespace and least one member of namespaces matches the request's namespace.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResourcePolicyRule {
     /// `apiGroups` is a list of matching API groups and may not be empty. "*" matches all API groups and, if present, must be the only entry. Required.
-    #[serde(rename = "apiGroups")]
-    #[serde(deserialize_with = "kubegen::serde_null::null_as_default")]
     pub api_groups: Vec<String>,
     /// `clusterScope` indicates whether to match requests that do not specify a namespace (which happens either because the resource is not namespaced or the request targets all namespaces). If this field is omitted or false then the `namespaces` field must contain a non-empty list.
-    #[serde(rename = "clusterScope")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_scope: Option<bool>,
     /// `namespaces` is a list of target namespaces that restricts matches.  A request that specifies a target namespace matches only if either (a) this list contains that target namespace or (b) this list contains "*".  Note that "*" matches any specified namespace but does not match a request that _does not specify_ a namespace (see the `clusterScope` field for that). This list may be empty, but only if `clusterScope` is true.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespaces: Option<Vec<String>>,
     /// `resources` is a list of matching resources (i.e., lowercase and plural) with, if desired, subresource.  For example, [ "services", "nodes/status" ].  This list may not be empty. "*" matches all resources and, if present, must be the only entry. Required.
-    #[serde(deserialize_with = "kubegen::serde_null::null_as_default")]
     pub resources: Vec<String>,
     /// `verbs` is a list of matching verbs and may not be empty. "*" matches all verbs and, if present, must be the only entry. Required.
-    #[serde(deserialize_with = "kubegen::serde_null::null_as_default")]
     pub verbs: Vec<String>,
+}
+kubegen::object_serde! {
+    ResourcePolicyRule {
+        api_groups: "apiGroups" list,
+        cluster_scope: "clusterScope" optional,
+        namespaces: "namespaces" optional,
+        resources: "resources" list,
+        verbs: "verbs" list,
+    }
 }
 
 /// ServiceAccountSubject holds detailed information for service-account-kind subject.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ServiceAccountSubject {
     /// `name` is the name of matching ServiceAccount objects, or "*" to match regardless of name. Required.
     pub name: String,
     /// `namespace` is the namespace of matching ServiceAccount objects. Required.
     pub namespace: String,
 }
+kubegen::object_serde! {
+    ServiceAccountSubject {
+        name: "name" required,
+        namespace: "namespace" required,
+    }
+}
 
 /// Subject matches the originator of a request, as identified by the request authentication system. There are three ways of matching an originator; by user, group, or service account.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Subject {
     /// `group` matches based on user group name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<GroupSubject>,
     /// `kind` indicates which one of the other fields is non-empty. Required
     pub kind: String,
     /// `serviceAccount` matches ServiceAccounts.
-    #[serde(rename = "serviceAccount")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_account: Option<ServiceAccountSubject>,
     /// `user` matches based on username.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<UserSubject>,
+}
+kubegen::object_serde! {
+    Subject {
+        group: "group" optional,
+        kind: "kind" required,
+        service_account: "serviceAccount" optional,
+        user: "user" optional,
+    }
 }
 
 /// UserSubject holds detailed information for user-kind subject.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserSubject {
     /// `name` is the username that matches, or "*" to match all usernames. Required.
     pub name: String,
+}
+kubegen::object_serde! {
+    UserSubject {
+        name: "name" required,
+    }
 }

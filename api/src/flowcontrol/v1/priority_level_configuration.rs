@@ -4,42 +4,20 @@
 /// PriorityLevelConfiguration represents the configuration of a priority level.
 ///
 /// `flowcontrol.apiserver.k8s.io/v1` `PriorityLevelConfiguration`, cluster-scoped, plural `prioritylevelconfigurations`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PriorityLevelConfiguration {
     /// `metadata` is the standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// `spec` is the specification of the desired behavior of a "request-priority". More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<PriorityLevelConfigurationSpec>,
     /// `status` is the current status of a "request-priority". More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<PriorityLevelConfigurationStatus>,
 }
-
-impl serde::Serialize for PriorityLevelConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            spec: &'a Option<PriorityLevelConfigurationSpec>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            status: &'a Option<PriorityLevelConfigurationStatus>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-            status: &self.status,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    PriorityLevelConfiguration as resource {
+        metadata: "metadata" default,
+        spec: "spec" optional,
+        status: "status" optional,
     }
 }
 
@@ -68,56 +46,57 @@ impl kubegen::Metadata for PriorityLevelConfiguration {
 }
 
 /// ExemptPriorityLevelConfiguration describes the configurable aspects of the handling of exempt requests. In the mandatory exempt configuration object the values in the fields here can be modified by authorized users, unlike the rest of the `spec`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExemptPriorityLevelConfiguration {
     /// `lendablePercent` prescribes the fraction of the level's NominalCL that can be borrowed by other priority levels.  This value of this field must be between 0 and 100, inclusive, and it defaults to 0. The number of seats that other levels can borrow from this level, known as this level's LendableConcurrencyLimit (LendableCL), is defined as follows.
     ///
     /// LendableCL(i) = round( NominalCL(i) * lendablePercent(i)/100.0 )
-    #[serde(rename = "lendablePercent")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lendable_percent: Option<i32>,
     /// `nominalConcurrencyShares` (NCS) contributes to the computation of the NominalConcurrencyLimit (NominalCL) of this level. This is the number of execution seats nominally reserved for this priority level. This DOES NOT limit the dispatching from this priority level but affects the other priority levels through the borrowing mechanism. The server's concurrency limit (ServerCL) is divided among all the priority levels in proportion to their NCS values:
     ///
     /// NominalCL(i)  = ceil( ServerCL * NCS(i) / sum_ncs ) sum_ncs = sum[priority level k] NCS(k)
     ///
     /// Bigger numbers mean a larger nominal concurrency limit, at the expense of every other priority level. This field has a default value of zero.
-    #[serde(rename = "nominalConcurrencyShares")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nominal_concurrency_shares: Option<i32>,
+}
+kubegen::object_serde! {
+    ExemptPriorityLevelConfiguration {
+        lendable_percent: "lendablePercent" optional,
+        nominal_concurrency_shares: "nominalConcurrencyShares" optional,
+    }
 }
 
 /// LimitResponse defines how to handle requests that can not be executed right now.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LimitResponse {
     /// `queuing` holds the configuration parameters for queuing. This field may be non-empty only if `type` is `"Queue"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queuing: Option<QueuingConfiguration>,
     /// `type` is "Queue" or "Reject". "Queue" means that requests that can not be executed upon arrival are held in a queue until they can be executed or a queuing limit is reached. "Reject" means that requests that can not be executed upon arrival are rejected. Required.
     pub r#type: String,
+}
+kubegen::object_serde! {
+    LimitResponse {
+        queuing: "queuing" optional,
+        r#type: "type" required,
+    }
 }
 
 /// LimitedPriorityLevelConfiguration specifies how to handle requests that are subject to limits. It addresses two issues:
 ///   - How are requests for this priority level limited?
 ///   - What should be done with requests that exceed the limit?
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LimitedPriorityLevelConfiguration {
     /// `borrowingLimitPercent`, if present, configures a limit on how many seats this priority level can borrow from other priority levels. The limit is known as this level's BorrowingConcurrencyLimit (BorrowingCL) and is a limit on the total number of seats that this level may borrow at any one time. This field holds the ratio of that limit to the level's nominal concurrency limit. When this field is non-nil, it must hold a non-negative integer and the limit is calculated as follows.
     ///
     /// BorrowingCL(i) = round( NominalCL(i) * borrowingLimitPercent(i)/100.0 )
     ///
     /// The value of this field can be more than 100, implying that this priority level can borrow a number of seats that is greater than its own nominal concurrency limit (NominalCL). When this field is left `nil`, the limit is effectively infinite.
-    #[serde(rename = "borrowingLimitPercent")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub borrowing_limit_percent: Option<i32>,
     /// `lendablePercent` prescribes the fraction of the level's NominalCL that can be borrowed by other priority levels. The value of this field must be between 0 and 100, inclusive, and it defaults to 0. The number of seats that other levels can borrow from this level, known as this level's LendableConcurrencyLimit (LendableCL), is defined as follows.
     ///
     /// LendableCL(i) = round( NominalCL(i) * lendablePercent(i)/100.0 )
-    #[serde(rename = "lendablePercent")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lendable_percent: Option<i32>,
     /// `limitResponse` indicates what to do with requests that can not be executed right now
-    #[serde(rename = "limitResponse")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit_response: Option<LimitResponse>,
     /// `nominalConcurrencyShares` (NCS) contributes to the computation of the NominalConcurrencyLimit (NominalCL) of this level. This is the number of execution seats available at this priority level. This is used both for requests dispatched from this priority level as well as requests dispatched from other priority levels borrowing seats from this level. The server's concurrency limit (ServerCL) is divided among the Limited priority levels in proportion to their NCS values:
     ///
@@ -128,65 +107,85 @@ pub struct LimitedPriorityLevelConfiguration {
     /// If not specified, this field defaults to a value of 30.
     ///
     /// Setting this field to zero supports the construction of a "jail" for this priority level that is used to hold some request(s)
-    #[serde(rename = "nominalConcurrencyShares")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nominal_concurrency_shares: Option<i32>,
+}
+kubegen::object_serde! {
+    LimitedPriorityLevelConfiguration {
+        borrowing_limit_percent: "borrowingLimitPercent" optional,
+        lendable_percent: "lendablePercent" optional,
+        limit_response: "limitResponse" optional,
+        nominal_concurrency_shares: "nominalConcurrencyShares" optional,
+    }
 }
 
 /// PriorityLevelConfigurationCondition defines the condition of priority level.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PriorityLevelConfigurationCondition {
     /// `lastTransitionTime` is the last time the condition transitioned from one status to another.
-    #[serde(rename = "lastTransitionTime")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_transition_time: Option<kubegen::time::Time>,
     /// `message` is a human-readable message indicating details about last transition.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// `reason` is a unique, one-word, CamelCase reason for the condition's last transition.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// `status` is the status of the condition. Can be True, False, Unknown. Required.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `type` is the type of the condition. Required.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+}
+kubegen::object_serde! {
+    PriorityLevelConfigurationCondition {
+        last_transition_time: "lastTransitionTime" optional,
+        message: "message" optional,
+        reason: "reason" optional,
+        status: "status" optional,
+        r#type: "type" optional,
+    }
 }
 
 /// PriorityLevelConfigurationSpec specifies the configuration of a priority level.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PriorityLevelConfigurationSpec {
     /// `exempt` specifies how requests are handled for an exempt priority level. This field MUST be empty if `type` is `"Limited"`. This field MAY be non-empty if `type` is `"Exempt"`. If empty and `type` is `"Exempt"` then the default values for `ExemptPriorityLevelConfiguration` apply.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exempt: Option<ExemptPriorityLevelConfiguration>,
     /// `limited` specifies how requests are handled for a Limited priority level. This field must be non-empty if and only if `type` is `"Limited"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limited: Option<LimitedPriorityLevelConfiguration>,
     /// `type` indicates whether this priority level is subject to limitation on request execution.  A value of `"Exempt"` means that requests of this priority level are not subject to a limit (and thus are never queued) and do not detract from the capacity made available to other priority levels.  A value of `"Limited"` means that (a) requests of this priority level _are_ subject to limits and (b) some of the server's limited capacity is made available exclusively to this priority level. Required.
     pub r#type: String,
 }
+kubegen::object_serde! {
+    PriorityLevelConfigurationSpec {
+        exempt: "exempt" optional,
+        limited: "limited" optional,
+        r#type: "type" required,
+    }
+}
 
 /// PriorityLevelConfigurationStatus represents the current state of a "request-priority".
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PriorityLevelConfigurationStatus {
     /// `conditions` is the current state of "request-priority".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<PriorityLevelConfigurationCondition>>,
+}
+kubegen::object_serde! {
+    PriorityLevelConfigurationStatus {
+        conditions: "conditions" optional,
+    }
 }
 
 /// QueuingConfiguration holds the configuration parameters for queuing
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueuingConfiguration {
     /// `handSize` is a small positive number that configures the shuffle sharding of requests into queues.  When enqueuing a request at this priority level the request's flow identifier (a string pair) is hashed and the hash value is used to shuffle the list of queues and deal a hand of the size specified here.  The request is put into one of the shortest queues in that hand. `handSize` must be no larger than `queues`, and should be significantly smaller (so that a few heavy flows do not saturate most of the queues).  See the user-facing documentation for more extensive guidance on setting this field.  This field has a default value of 8.
-    #[serde(rename = "handSize")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hand_size: Option<i32>,
     /// `queueLengthLimit` is the maximum number of requests allowed to be waiting in a given queue of this priority level at a time; excess requests are rejected.  This value must be positive.  If not specified, it will be defaulted to 50.
-    #[serde(rename = "queueLengthLimit")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queue_length_limit: Option<i32>,
     /// `queues` is the number of queues for this priority level. The queues exist independently at each apiserver. The value must be positive.  Setting it to 1 effectively precludes shufflesharding and thus makes the distinguisher method of associated flow schemas irrelevant.  This field has a default value of 64.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queues: Option<i32>,
+}
+kubegen::object_serde! {
+    QueuingConfiguration {
+        hand_size: "handSize" optional,
+        queue_length_limit: "queueLengthLimit" optional,
+        queues: "queues" optional,
+    }
 }

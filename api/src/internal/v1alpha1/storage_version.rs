@@ -4,42 +4,20 @@
 /// Storage version of a specific resource.
 ///
 /// `internal.apiserver.k8s.io/v1alpha1` `StorageVersion`, cluster-scoped, plural `storageversions`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StorageVersion {
     /// metadata is the standard object metadata. The name is <group>.<resource>.
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// spec is an empty spec. It is here to comply with Kubernetes API style.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// status on the version the API server instance can decode from and encode objects to when persisting objects in the backend.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<StorageVersionStatus>,
 }
-
-impl serde::Serialize for StorageVersion {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            spec: &'a Option<std::collections::BTreeMap<String, serde_json::Value>>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            status: &'a Option<StorageVersionStatus>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-            status: &self.status,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    StorageVersion as resource {
+        metadata: "metadata" default,
+        spec: "spec" optional,
+        status: "status" optional,
     }
 }
 
@@ -68,36 +46,34 @@ impl kubegen::Metadata for StorageVersion {
 }
 
 /// An API server instance reports the version it can decode and the version it encodes objects to when persisting objects in the backend.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ServerStorageVersion {
     /// apiServerID is the ID of the reporting API server.
-    #[serde(rename = "apiServerID")]
     pub api_server_id: String,
     /// decodableVersions are the encoding versions the API server can handle to decode. The API server can decode objects encoded in these versions. The encodingVersion must be included in the decodableVersions.
-    #[serde(rename = "decodableVersions")]
-    #[serde(deserialize_with = "kubegen::serde_null::null_as_default")]
     pub decodable_versions: Vec<String>,
     /// encodingVersion the API server encodes the object to when persisting it in the backend (e.g., etcd).
-    #[serde(rename = "encodingVersion")]
     pub encoding_version: String,
     /// servedVersions lists all versions the API server can serve. DecodableVersions must include all ServedVersions.
-    #[serde(rename = "servedVersions")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub served_versions: Option<Vec<String>>,
+}
+kubegen::object_serde! {
+    ServerStorageVersion {
+        api_server_id: "apiServerID" required,
+        decodable_versions: "decodableVersions" list,
+        encoding_version: "encodingVersion" required,
+        served_versions: "servedVersions" optional,
+    }
 }
 
 /// Describes the state of the storageVersion at a certain point.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StorageVersionCondition {
     /// lastTransitionTime is the last time the condition transitioned from one status to another.
-    #[serde(rename = "lastTransitionTime")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_transition_time: Option<kubegen::time::Time>,
     /// message is a human readable string indicating details about the transition.
     pub message: String,
     /// observedGeneration represents the .metadata.generation that the condition was set based upon, if field is set.
-    #[serde(rename = "observedGeneration")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub observed_generation: Option<i64>,
     /// reason for the condition's last transition.
     pub reason: String,
@@ -106,19 +82,31 @@ pub struct StorageVersionCondition {
     /// type of the condition.
     pub r#type: String,
 }
+kubegen::object_serde! {
+    StorageVersionCondition {
+        last_transition_time: "lastTransitionTime" optional,
+        message: "message" required,
+        observed_generation: "observedGeneration" optional,
+        reason: "reason" required,
+        status: "status" required,
+        r#type: "type" required,
+    }
+}
 
 /// API server instances report the versions they can decode and the version they encode objects to when persisting objects in the backend.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StorageVersionStatus {
     /// commonEncodingVersion is set to an encoding storage version if all API server instances share that same version. If they don't share one storage version, this field is left empty. API servers should finish updating its storageVersionStatus entry before serving write operations, so that this field will be in sync with the reality.
-    #[serde(rename = "commonEncodingVersion")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub common_encoding_version: Option<String>,
     /// conditions lists the latest available observations of the storageVersion's state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<StorageVersionCondition>>,
     /// storageVersions lists the reported versions per API server instance.
-    #[serde(rename = "storageVersions")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_versions: Option<Vec<ServerStorageVersion>>,
+}
+kubegen::object_serde! {
+    StorageVersionStatus {
+        common_encoding_version: "commonEncodingVersion" optional,
+        conditions: "conditions" optional,
+        storage_versions: "storageVersions" optional,
+    }
 }

@@ -4,42 +4,20 @@
 /// Ingress is a collection of rules that allow inbound connections to reach the endpoints defined by a backend. An Ingress can be configured to give services externally-reachable urls, load balance traffic, terminate SSL, offer name based virtual hosting etc.
 ///
 /// `networking.k8s.io/v1` `Ingress`, namespaced, plural `ingresses`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Ingress {
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// spec is the desired state of the Ingress. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<IngressSpec>,
     /// status is the current state of the Ingress. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<IngressStatus>,
 }
-
-impl serde::Serialize for Ingress {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            spec: &'a Option<IngressSpec>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            status: &'a Option<IngressStatus>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-            status: &self.status,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    Ingress as resource {
+        metadata: "metadata" default,
+        spec: "spec" optional,
+        status: "status" optional,
     }
 }
 
@@ -68,12 +46,11 @@ impl kubegen::Metadata for Ingress {
 }
 
 /// HTTPIngressPath associates a path with a backend. Incoming urls matching the path are forwarded to the backend.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct HTTPIngressPath {
     /// backend defines the referenced service endpoint to which the traffic will be forwarded to.
     pub backend: IngressBackend,
     /// path is matched against the path of an incoming request. Currently it can contain characters disallowed from the conventional "path" part of a URL as defined by RFC 3986. Paths must begin with a '/' and must be present when using PathType with value "Exact" or "Prefix".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// pathType determines the interpretation of the path matching. PathType can be one of the following values: * Exact: Matches the URL path exactly. * Prefix: Matches based on a URL path prefix split by '/'. Matching is
     ///   done on a path element by element basis. A path element refers is the
@@ -86,68 +63,96 @@ pub struct HTTPIngressPath {
     ///   the IngressClass. Implementations can treat this as a separate PathType
     ///   or treat it identically to Prefix or Exact path types.
     /// Implementations are required to support all path types.
-    #[serde(rename = "pathType")]
     pub path_type: String,
+}
+kubegen::object_serde! {
+    HTTPIngressPath {
+        backend: "backend" required,
+        path: "path" optional,
+        path_type: "pathType" required,
+    }
 }
 
 /// HTTPIngressRuleValue is a list of http selectors pointing to backends. In the example: http://<host>/<path>?<searchpart> -> backend where where parts of the url correspond to RFC 3986, this resource will be used to match against everything after the last '/' and before the first '?' or '#'.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct HTTPIngressRuleValue {
     /// paths is a collection of paths that map requests to backends.
-    #[serde(deserialize_with = "kubegen::serde_null::null_as_default")]
     pub paths: Vec<HTTPIngressPath>,
+}
+kubegen::object_serde! {
+    HTTPIngressRuleValue {
+        paths: "paths" list,
+    }
 }
 
 /// IngressBackend describes all endpoints for a given service and port.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IngressBackend {
     /// resource is an ObjectRef to another Kubernetes resource in the namespace of the Ingress object. If resource is specified, a service.Name and service.Port must not be specified. This is a mutually exclusive setting with "Service".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<super::super::super::core::v1::TypedLocalObjectReference>,
     /// service references a service as a backend. This is a mutually exclusive setting with "Resource".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<IngressServiceBackend>,
+}
+kubegen::object_serde! {
+    IngressBackend {
+        resource: "resource" optional,
+        service: "service" optional,
+    }
 }
 
 /// IngressLoadBalancerIngress represents the status of a load-balancer ingress point.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IngressLoadBalancerIngress {
     /// hostname is set for load-balancer ingress points that are DNS based.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
     /// ip is set for load-balancer ingress points that are IP based.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
     /// ports provides information about the ports exposed by this LoadBalancer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ports: Option<Vec<IngressPortStatus>>,
+}
+kubegen::object_serde! {
+    IngressLoadBalancerIngress {
+        hostname: "hostname" optional,
+        ip: "ip" optional,
+        ports: "ports" optional,
+    }
 }
 
 /// IngressLoadBalancerStatus represents the status of a load-balancer.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IngressLoadBalancerStatus {
     /// ingress is a list containing ingress points for the load-balancer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ingress: Option<Vec<IngressLoadBalancerIngress>>,
+}
+kubegen::object_serde! {
+    IngressLoadBalancerStatus {
+        ingress: "ingress" optional,
+    }
 }
 
 /// IngressPortStatus represents the error condition of a service port
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IngressPortStatus {
     /// error is to record the problem with the service port The format of the error shall comply with the following rules: - built-in error values shall be specified in this file and those shall use
     ///   CamelCase names
     /// - cloud provider specific error values must have names that comply with the
     ///   format foo.example.com/CamelCase.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// port is the port number of the ingress port.
     pub port: i32,
     /// protocol is the protocol of the ingress port. The supported values are: "TCP", "UDP", "SCTP"
     pub protocol: String,
 }
+kubegen::object_serde! {
+    IngressPortStatus {
+        error: "error" optional,
+        port: "port" required,
+        protocol: "protocol" required,
+    }
+}
 
 /// IngressRule represents the rules mapping the paths under a specified host to the related backend services. Incoming requests are first evaluated for a host match, then routed to the backend associated with the matching IngressRuleValue.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IngressRule {
     /// host is the fully qualified domain name of a network host, as defined by RFC 3986. Note the following deviations from the "host" part of the URI as defined in RFC 3986: 1. IPs are not allowed. Currently an IngressRuleValue can only apply to
     ///    the IP in the Spec of the parent Ingress.
@@ -157,69 +162,90 @@ pub struct IngressRule {
     /// Both these may change in the future. Incoming requests are matched against the host before the IngressRuleValue. If the host is unspecified, the Ingress routes all traffic based on the specified IngressRuleValue.
     ///
     /// host can be "precise" which is a domain name without the terminating dot of a network host (e.g. "foo.bar.com") or "wildcard", which is a domain name prefixed with a single wildcard label (e.g. "*.foo.com"). The wildcard character '*' must appear by itself as the first DNS label and matches only a single label. You cannot have a wildcard label by itself (e.g. Host == "*"). Requests will be matched against the Host field in the following way: 1. If host is precise, the request matches this rule if the http host header is equal to Host. 2. If host is a wildcard, then the request matches this rule if the http host header is to equal to the suffix (removing the first label) of the wildcard rule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http: Option<HTTPIngressRuleValue>,
+}
+kubegen::object_serde! {
+    IngressRule {
+        host: "host" optional,
+        http: "http" optional,
+    }
 }
 
 /// IngressServiceBackend references a Kubernetes Service as a Backend.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IngressServiceBackend {
     /// name is the referenced service. The service must exist in the same namespace as the Ingress object.
     pub name: String,
     /// port of the referenced service. A port name or port number is required for a IngressServiceBackend.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<ServiceBackendPort>,
+}
+kubegen::object_serde! {
+    IngressServiceBackend {
+        name: "name" required,
+        port: "port" optional,
+    }
 }
 
 /// IngressSpec describes the Ingress the user wishes to exist.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IngressSpec {
     /// defaultBackend is the backend that should handle requests that don't match any rule. If Rules are not specified, DefaultBackend must be specified. If DefaultBackend is not set, the handling of requests that do not match any of the rules will be up to the Ingress controller.
-    #[serde(rename = "defaultBackend")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_backend: Option<IngressBackend>,
     /// ingressClassName is the name of an IngressClass cluster resource. Ingress controller implementations use this field to know whether they should be serving this Ingress resource, by a transitive connection (controller -> IngressClass -> Ingress resource). Although the `kubernetes.io/ingress.class` annotation (simple constant name) was never formally defined, it was widely supported by Ingress controllers to create a direct binding between Ingress controller and Ingress resources. Newly created Ingress resources should prefer using the field. However, even though the annotation is officially deprecated, for backwards compatibility reasons, ingress controllers should still honor that annotation if present.
-    #[serde(rename = "ingressClassName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ingress_class_name: Option<String>,
     /// rules is a list of host rules used to configure the Ingress. If unspecified, or no rule matches, all traffic is sent to the default backend.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rules: Option<Vec<IngressRule>>,
     /// tls represents the TLS configuration. Currently the Ingress only supports a single TLS port, 443. If multiple members of this list specify different hosts, they will be multiplexed on the same port according to the hostname specified through the SNI TLS extension, if the ingress controller fulfilling the ingress supports SNI.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls: Option<Vec<IngressTLS>>,
+}
+kubegen::object_serde! {
+    IngressSpec {
+        default_backend: "defaultBackend" optional,
+        ingress_class_name: "ingressClassName" optional,
+        rules: "rules" optional,
+        tls: "tls" optional,
+    }
 }
 
 /// IngressStatus describe the current state of the Ingress.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IngressStatus {
     /// loadBalancer contains the current status of the load-balancer.
-    #[serde(rename = "loadBalancer")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub load_balancer: Option<IngressLoadBalancerStatus>,
+}
+kubegen::object_serde! {
+    IngressStatus {
+        load_balancer: "loadBalancer" optional,
+    }
 }
 
 /// IngressTLS describes the transport layer security associated with an ingress.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IngressTLS {
     /// hosts is a list of hosts included in the TLS certificate. The values in this list must match the name/s used in the tlsSecret. Defaults to the wildcard host setting for the loadbalancer controller fulfilling this Ingress, if left unspecified.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Vec<String>>,
     /// secretName is the name of the secret used to terminate TLS traffic on port 443. Field is left optional to allow TLS routing based on SNI hostname alone. If the SNI host in a listener conflicts with the "Host" header field used by an IngressRule, the SNI host is used for termination and value of the "Host" header is used for routing.
-    #[serde(rename = "secretName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_name: Option<String>,
+}
+kubegen::object_serde! {
+    IngressTLS {
+        hosts: "hosts" optional,
+        secret_name: "secretName" optional,
+    }
 }
 
 /// ServiceBackendPort is the service port being referenced.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ServiceBackendPort {
     /// name is the name of the port on the Service. This is a mutually exclusive setting with "Number".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// number is the numerical port number (e.g. 80) on the Service. This is a mutually exclusive setting with "Name".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i32>,
+}
+kubegen::object_serde! {
+    ServiceBackendPort {
+        name: "name" optional,
+        number: "number" optional,
+    }
 }

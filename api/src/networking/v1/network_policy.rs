@@ -4,36 +4,17 @@
 /// NetworkPolicy describes what network traffic is allowed for a set of Pods
 ///
 /// `networking.k8s.io/v1` `NetworkPolicy`, namespaced, plural `networkpolicies`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NetworkPolicy {
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// spec represents the specification of the desired behavior for this NetworkPolicy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<NetworkPolicySpec>,
 }
-
-impl serde::Serialize for NetworkPolicy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            spec: &'a Option<NetworkPolicySpec>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    NetworkPolicy as resource {
+        metadata: "metadata" default,
+        spec: "spec" optional,
     }
 }
 
@@ -62,88 +43,107 @@ impl kubegen::Metadata for NetworkPolicy {
 }
 
 /// IPBlock describes a particular CIDR (Ex. "192.168.1.0/24","2001:db8::/64") that is allowed to the pods matched by a NetworkPolicySpec's podSelector. The except entry describes CIDRs that should not be included within this rule.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IPBlock {
     /// cidr is a string representing the IPBlock Valid examples are "192.168.1.0/24" or "2001:db8::/64"
     pub cidr: String,
     /// except is a slice of CIDRs that should not be included within an IPBlock Valid examples are "192.168.1.0/24" or "2001:db8::/64" Except values will be rejected if they are outside the cidr range
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub except: Option<Vec<String>>,
+}
+kubegen::object_serde! {
+    IPBlock {
+        cidr: "cidr" required,
+        except: "except" optional,
+    }
 }
 
 /// NetworkPolicyEgressRule describes a particular set of traffic that is allowed out of pods matched by a NetworkPolicySpec's podSelector. The traffic must match both ports and to. This type is beta-level in 1.8
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NetworkPolicyEgressRule {
     /// ports is a list of destination ports for outgoing traffic. Each item in this list is combined using a logical OR. If this field is empty or missing, this rule matches all ports (traffic not restricted by port). If this field is present and contains at least one item, then this rule allows traffic only if the traffic matches at least one port in the list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ports: Option<Vec<NetworkPolicyPort>>,
     /// to is a list of destinations for outgoing traffic of pods selected for this rule. Items in this list are combined using a logical OR operation. If this field is empty or missing, this rule matches all destinations (traffic not restricted by destination). If this field is present and contains at least one item, this rule allows traffic only if the traffic matches at least one item in the to list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<Vec<NetworkPolicyPeer>>,
+}
+kubegen::object_serde! {
+    NetworkPolicyEgressRule {
+        ports: "ports" optional,
+        to: "to" optional,
+    }
 }
 
 /// NetworkPolicyIngressRule describes a particular set of traffic that is allowed to the pods matched by a NetworkPolicySpec's podSelector. The traffic must match both ports and from.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NetworkPolicyIngressRule {
     /// from is a list of sources which should be able to access the pods selected for this rule. Items in this list are combined using a logical OR operation. If this field is empty or missing, this rule matches all sources (traffic not restricted by source). If this field is present and contains at least one item, this rule allows traffic only if the traffic matches at least one item in the from list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<Vec<NetworkPolicyPeer>>,
     /// ports is a list of ports which should be made accessible on the pods selected for this rule. Each item in this list is combined using a logical OR. If this field is empty or missing, this rule matches all ports (traffic not restricted by port). If this field is present and contains at least one item, then this rule allows traffic only if the traffic matches at least one port in the list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ports: Option<Vec<NetworkPolicyPort>>,
+}
+kubegen::object_serde! {
+    NetworkPolicyIngressRule {
+        from: "from" optional,
+        ports: "ports" optional,
+    }
 }
 
 /// NetworkPolicyPeer describes a peer to allow traffic to/from. Only certain combinations of fields are allowed
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NetworkPolicyPeer {
     /// ipBlock defines policy on a particular IPBlock. If this field is set then neither of the other fields can be.
-    #[serde(rename = "ipBlock")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_block: Option<IPBlock>,
     /// namespaceSelector selects namespaces using cluster-scoped labels. This field follows standard label selector semantics; if present but empty, it selects all namespaces.
     ///
     /// If podSelector is also set, then the NetworkPolicyPeer as a whole selects the pods matching podSelector in the namespaces selected by namespaceSelector. Otherwise it selects all pods in the namespaces selected by namespaceSelector.
-    #[serde(rename = "namespaceSelector")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_selector: Option<kubegen::meta::v1::LabelSelector>,
     /// podSelector is a label selector which selects pods. This field follows standard label selector semantics; if present but empty, it selects all pods.
     ///
     /// If namespaceSelector is also set, then the NetworkPolicyPeer as a whole selects the pods matching podSelector in the Namespaces selected by NamespaceSelector. Otherwise it selects the pods matching podSelector in the policy's own namespace.
-    #[serde(rename = "podSelector")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_selector: Option<kubegen::meta::v1::LabelSelector>,
+}
+kubegen::object_serde! {
+    NetworkPolicyPeer {
+        ip_block: "ipBlock" optional,
+        namespace_selector: "namespaceSelector" optional,
+        pod_selector: "podSelector" optional,
+    }
 }
 
 /// NetworkPolicyPort describes a port to allow traffic on
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NetworkPolicyPort {
     /// endPort indicates that the range of ports from port to endPort if set, inclusive, should be allowed by the policy. This field cannot be defined if the port field is not defined or if the port field is defined as a named (string) port. The endPort must be equal or greater than port.
-    #[serde(rename = "endPort")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_port: Option<i32>,
     /// port represents the port on the given protocol. This can either be a numerical or named port on a pod. If this field is not provided, this matches all port names and numbers. If present, only traffic on the specified protocol AND port will be matched.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<kubegen::intstr::IntOrString>,
     /// protocol represents the protocol (TCP, UDP, or SCTP) which traffic must match. If not specified, this field defaults to TCP.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
+}
+kubegen::object_serde! {
+    NetworkPolicyPort {
+        end_port: "endPort" optional,
+        port: "port" optional,
+        protocol: "protocol" optional,
+    }
 }
 
 /// NetworkPolicySpec provides the specification of a NetworkPolicy
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NetworkPolicySpec {
     /// egress is a list of egress rules to be applied to the selected pods. Outgoing traffic is allowed if there are no NetworkPolicies selecting the pod (and cluster policy otherwise allows the traffic), OR if the traffic matches at least one egress rule across all of the NetworkPolicy objects whose podSelector matches the pod. If this field is empty then this NetworkPolicy limits all outgoing traffic (and serves solely to ensure that the pods it selects are isolated by default). This field is beta-level in 1.8
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub egress: Option<Vec<NetworkPolicyEgressRule>>,
     /// ingress is a list of ingress rules to be applied to the selected pods. Traffic is allowed to a pod if there are no NetworkPolicies selecting the pod (and cluster policy otherwise allows the traffic), OR if the traffic source is the pod's local node, OR if the traffic matches at least one ingress rule across all of the NetworkPolicy objects whose podSelector matches the pod. If this field is empty then this NetworkPolicy does not allow any traffic (and serves solely to ensure that the pods it selects are isolated by default)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ingress: Option<Vec<NetworkPolicyIngressRule>>,
     /// podSelector selects the pods to which this NetworkPolicy object applies. The array of rules is applied to any pods selected by this field. An empty selector matches all pods in the policy's namespace. Multiple network policies can select the same set of pods. In this case, the ingress rules for each are combined additively. This field is optional. If it is not specified, it defaults to an empty selector.
-    #[serde(rename = "podSelector")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_selector: Option<kubegen::meta::v1::LabelSelector>,
     /// policyTypes is a list of rule types that the NetworkPolicy relates to. Valid options are ["Ingress"], ["Egress"], or ["Ingress", "Egress"]. If this field is not specified, it will default based on the existence of ingress or egress rules; policies that contain an egress section are assumed to affect egress, and all policies (whether or not they contain an ingress section) are assumed to affect ingress. If you want to write an egress-only policy, you must explicitly specify policyTypes [ "Egress" ]. Likewise, if you want to write a policy that specifies that no egress is allowed, you must specify a policyTypes value that include "Egress" (since such a policy would not include an egress section and would otherwise default to just [ "Ingress" ]). This field is beta-level in 1.8
-    #[serde(rename = "policyTypes")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_types: Option<Vec<String>>,
+}
+kubegen::object_serde! {
+    NetworkPolicySpec {
+        egress: "egress" optional,
+        ingress: "ingress" optional,
+        pod_selector: "podSelector" optional,
+        policy_types: "policyTypes" optional,
+    }
 }

@@ -4,47 +4,24 @@
 /// RuntimeClass defines a class of container runtime supported in the cluster. The RuntimeClass is used to determine which container runtime is used to run all containers in a pod. RuntimeClasses are manually defined by a user or cluster provisioner, and referenced in the PodSpec. The Kubelet is responsible for resolving the RuntimeClassName reference before running the pod.  For more details, see https://kubernetes.io/docs/concepts/containers/runtime-class/
 ///
 /// `node.k8s.io/v1` `RuntimeClass`, cluster-scoped, plural `runtimeclasses`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RuntimeClass {
     /// handler specifies the underlying runtime and configuration that the CRI implementation will use to handle pods of this class. The possible values are specific to the node & CRI configuration.  It is assumed that all handlers are available on every node, and handlers of the same name are equivalent on every node. For example, a handler called "runc" might specify that the runc OCI runtime (using native Linux containers) will be used to run the containers in a pod. The Handler must be lowercase, conform to the DNS Label (RFC 1123) requirements, and is immutable.
     pub handler: String,
     /// More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// overhead represents the resource overhead associated with running a pod for a given RuntimeClass. For more details, see
     ///  https://kubernetes.io/docs/concepts/scheduling-eviction/pod-overhead/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overhead: Option<Overhead>,
     /// scheduling holds the scheduling constraints to ensure that pods running with this RuntimeClass are scheduled to nodes that support it. If scheduling is nil, this RuntimeClass is assumed to be supported by all nodes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduling: Option<Scheduling>,
 }
-
-impl serde::Serialize for RuntimeClass {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            handler: &'a String,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            overhead: &'a Option<Overhead>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            scheduling: &'a Option<Scheduling>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            handler: &self.handler,
-            metadata: &self.metadata,
-            overhead: &self.overhead,
-            scheduling: &self.scheduling,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    RuntimeClass as resource {
+        handler: "handler" required,
+        metadata: "metadata" default,
+        overhead: "overhead" optional,
+        scheduling: "scheduling" optional,
     }
 }
 
@@ -73,22 +50,28 @@ impl kubegen::Metadata for RuntimeClass {
 }
 
 /// Overhead structure represents the resource overhead associated with running a pod.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Overhead {
     /// podFixed represents the fixed resource overhead associated with running a pod.
-    #[serde(rename = "podFixed")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_fixed: Option<std::collections::BTreeMap<String, kubegen::quantity::Quantity>>,
+}
+kubegen::object_serde! {
+    Overhead {
+        pod_fixed: "podFixed" optional,
+    }
 }
 
 /// Scheduling specifies the scheduling constraints for nodes supporting a RuntimeClass.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Scheduling {
     /// nodeSelector lists labels that must be present on nodes that support this RuntimeClass. Pods using this RuntimeClass can only be scheduled to a node matched by this selector. The RuntimeClass nodeSelector is merged with a pod's existing nodeSelector. Any conflicts will cause the pod to be rejected in admission.
-    #[serde(rename = "nodeSelector")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_selector: Option<std::collections::BTreeMap<String, String>>,
     /// tolerations are appended (excluding duplicates) to pods running with this RuntimeClass during admission, effectively unioning the set of nodes tolerated by the pod and the RuntimeClass.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tolerations: Option<Vec<super::super::super::core::v1::Toleration>>,
+}
+kubegen::object_serde! {
+    Scheduling {
+        node_selector: "nodeSelector" optional,
+        tolerations: "tolerations" optional,
+    }
 }

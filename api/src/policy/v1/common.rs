@@ -2,20 +2,22 @@
 // Command: `cargo xtask generate (kubegen generate ../shared/specs/kubernetes/swagger.json --out api --runtime-path ../runtime --crate-name kubegen-api)`
 
 /// Eviction evicts a pod from its node subject to certain policies and safety constraints. This is a subresource of Pod.  A request to cause such an eviction is created by POSTing to .../pods/<pod name>/evictions.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Eviction {
     /// APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
-    #[serde(rename = "apiVersion")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_version: Option<String>,
     /// DeleteOptions may be provided
-    #[serde(rename = "deleteOptions")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete_options: Option<kubegen::meta::v1::DeleteOptions>,
     /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// ObjectMeta describes the pod that is being evicted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<kubegen::meta::v1::ObjectMeta>,
+}
+kubegen::object_serde! {
+    Eviction {
+        api_version: "apiVersion" optional,
+        delete_options: "deleteOptions" optional,
+        kind: "kind" optional,
+        metadata: "metadata" optional,
+    }
 }

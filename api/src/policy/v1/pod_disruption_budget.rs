@@ -4,42 +4,20 @@
 /// PodDisruptionBudget is an object to define the max disruption that can be caused to a collection of pods
 ///
 /// `policy/v1` `PodDisruptionBudget`, namespaced, plural `poddisruptionbudgets`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PodDisruptionBudget {
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// Specification of the desired behavior of the PodDisruptionBudget.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<PodDisruptionBudgetSpec>,
     /// Most recently observed status of the PodDisruptionBudget.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<PodDisruptionBudgetStatus>,
 }
-
-impl serde::Serialize for PodDisruptionBudget {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            spec: &'a Option<PodDisruptionBudgetSpec>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            status: &'a Option<PodDisruptionBudgetStatus>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-            status: &self.status,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    PodDisruptionBudget as resource {
+        metadata: "metadata" default,
+        spec: "spec" optional,
+        status: "status" optional,
     }
 }
 
@@ -68,18 +46,13 @@ impl kubegen::Metadata for PodDisruptionBudget {
 }
 
 /// PodDisruptionBudgetSpec is a description of a PodDisruptionBudget.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PodDisruptionBudgetSpec {
     /// An eviction is allowed if at most "maxUnavailable" pods selected by "selector" are unavailable after the eviction, i.e. even in absence of the evicted pod. For example, one can prevent all voluntary evictions by specifying 0. This is a mutually exclusive setting with "minAvailable".
-    #[serde(rename = "maxUnavailable")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_unavailable: Option<kubegen::intstr::IntOrString>,
     /// An eviction is allowed if at least "minAvailable" pods selected by "selector" will still be available after the eviction, i.e. even in the absence of the evicted pod.  So for example you can prevent all voluntary evictions by specifying "100%".
-    #[serde(rename = "minAvailable")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_available: Option<kubegen::intstr::IntOrString>,
     /// Label query over pods whose evictions are managed by the disruption budget. A null selector will match no pods, while an empty ({}) selector will select all pods within the namespace.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selector: Option<kubegen::meta::v1::LabelSelector>,
     /// UnhealthyPodEvictionPolicy defines the criteria for when unhealthy pods should be considered for eviction. Current implementation considers healthy pods, as pods that have status.conditions item with type="Ready",status="True".
     ///
@@ -90,13 +63,19 @@ pub struct PodDisruptionBudgetSpec {
     /// AlwaysAllow policy means that all running pods (status.phase="Running"), but not yet healthy are considered disrupted and can be evicted regardless of whether the criteria in a PDB is met. This means perspective running pods of a disrupted application might not get a chance to become healthy. Healthy pods will be subject to the PDB for eviction.
     ///
     /// Additional policies may be added in the future. Clients making eviction decisions should disallow eviction of unhealthy pods if they encounter an unrecognized policy in this field.
-    #[serde(rename = "unhealthyPodEvictionPolicy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unhealthy_pod_eviction_policy: Option<String>,
+}
+kubegen::object_serde! {
+    PodDisruptionBudgetSpec {
+        max_unavailable: "maxUnavailable" optional,
+        min_available: "minAvailable" optional,
+        selector: "selector" optional,
+        unhealthy_pod_eviction_policy: "unhealthyPodEvictionPolicy" optional,
+    }
 }
 
 /// PodDisruptionBudgetStatus represents information about the status of a PodDisruptionBudget. Status may trail the actual state of a system.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PodDisruptionBudgetStatus {
     /// Conditions contain conditions for PDB. The disruption controller sets the DisruptionAllowed condition. The following are known values for the reason field (additional reasons could be added in the future): - SyncFailed: The controller encountered an error and wasn't able to compute
     ///               the number of allowed disruptions. Therefore no disruptions are
@@ -107,30 +86,28 @@ pub struct PodDisruptionBudgetStatus {
     /// - SufficientPods: There are more pods than required by the PodDisruptionBudget.
     ///                   The condition will be True, and the number of allowed
     ///                   disruptions are provided by the disruptionsAllowed property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<kubegen::meta::v1::Condition>>,
     /// current number of healthy pods
-    #[serde(rename = "currentHealthy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_healthy: Option<i32>,
     /// minimum desired number of healthy pods
-    #[serde(rename = "desiredHealthy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub desired_healthy: Option<i32>,
     /// DisruptedPods contains information about pods whose eviction was processed by the API server eviction subresource handler but has not yet been observed by the PodDisruptionBudget controller. A pod will be in this map from the time when the API server processed the eviction request to the time when the pod is seen by PDB controller as having been marked for deletion (or after a timeout). The key in the map is the name of the pod and the value is the time when the API server processed the eviction request. If the deletion didn't occur and a pod is still there it will be removed from the list automatically by PodDisruptionBudget controller after some time. If everything goes smooth this map should be empty for the most of the time. Large number of entries in the map may indicate problems with pod deletions.
-    #[serde(rename = "disruptedPods")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disrupted_pods: Option<std::collections::BTreeMap<String, kubegen::time::Time>>,
     /// Number of pod disruptions that are currently allowed.
-    #[serde(rename = "disruptionsAllowed")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disruptions_allowed: Option<i32>,
     /// total number of pods counted by this disruption budget
-    #[serde(rename = "expectedPods")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_pods: Option<i32>,
     /// Most recent generation observed when updating this PDB status. DisruptionsAllowed and other status information is valid only if observedGeneration equals to PDB's object generation.
-    #[serde(rename = "observedGeneration")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub observed_generation: Option<i64>,
+}
+kubegen::object_serde! {
+    PodDisruptionBudgetStatus {
+        conditions: "conditions" optional,
+        current_healthy: "currentHealthy" optional,
+        desired_healthy: "desiredHealthy" optional,
+        disrupted_pods: "disruptedPods" optional,
+        disruptions_allowed: "disruptionsAllowed" optional,
+        expected_pods: "expectedPods" optional,
+        observed_generation: "observedGeneration" optional,
+    }
 }

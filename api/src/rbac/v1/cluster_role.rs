@@ -4,44 +4,20 @@
 /// ClusterRole is a cluster level, logical grouping of PolicyRules that can be referenced as a unit by a RoleBinding or ClusterRoleBinding.
 ///
 /// `rbac.authorization.k8s.io/v1` `ClusterRole`, cluster-scoped, plural `clusterroles`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ClusterRole {
     /// AggregationRule is an optional field that describes how to build the Rules for this ClusterRole. If AggregationRule is set, then the Rules are controller managed and direct changes to Rules will be stomped by the controller.
-    #[serde(rename = "aggregationRule")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aggregation_rule: Option<AggregationRule>,
     /// Standard object's metadata.
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// Rules holds all the PolicyRules for this ClusterRole
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rules: Option<Vec<super::PolicyRule>>,
 }
-
-impl serde::Serialize for ClusterRole {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            #[serde(rename = "aggregationRule")]
-            #[serde(skip_serializing_if = "Option::is_none")]
-            aggregation_rule: &'a Option<AggregationRule>,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            rules: &'a Option<Vec<super::PolicyRule>>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            aggregation_rule: &self.aggregation_rule,
-            metadata: &self.metadata,
-            rules: &self.rules,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    ClusterRole as resource {
+        aggregation_rule: "aggregationRule" optional,
+        metadata: "metadata" default,
+        rules: "rules" optional,
     }
 }
 
@@ -70,10 +46,13 @@ impl kubegen::Metadata for ClusterRole {
 }
 
 /// AggregationRule describes how to locate ClusterRoles to aggregate into the ClusterRole
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AggregationRule {
     /// ClusterRoleSelectors holds a list of selectors which will be used to find ClusterRoles and create the rules. If any of the selectors match, then the ClusterRole's permissions will be added
-    #[serde(rename = "clusterRoleSelectors")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_role_selectors: Option<Vec<kubegen::meta::v1::LabelSelector>>,
+}
+kubegen::object_serde! {
+    AggregationRule {
+        cluster_role_selectors: "clusterRoleSelectors" optional,
+    }
 }

@@ -4,42 +4,20 @@
 /// ClusterRoleBinding references a ClusterRole, but not contain it.  It can reference a ClusterRole in the global namespace, and adds who information via Subject.
 ///
 /// `rbac.authorization.k8s.io/v1` `ClusterRoleBinding`, cluster-scoped, plural `clusterrolebindings`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ClusterRoleBinding {
     /// Standard object's metadata.
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// RoleRef can only reference a ClusterRole in the global namespace. If the RoleRef cannot be resolved, the Authorizer must return an error. This field is immutable.
-    #[serde(rename = "roleRef")]
     pub role_ref: super::RoleRef,
     /// Subjects holds references to the objects the role applies to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subjects: Option<Vec<super::Subject>>,
 }
-
-impl serde::Serialize for ClusterRoleBinding {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            #[serde(rename = "roleRef")]
-            role_ref: &'a super::RoleRef,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            subjects: &'a Option<Vec<super::Subject>>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            role_ref: &self.role_ref,
-            subjects: &self.subjects,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    ClusterRoleBinding as resource {
+        metadata: "metadata" default,
+        role_ref: "roleRef" required,
+        subjects: "subjects" optional,
     }
 }
 

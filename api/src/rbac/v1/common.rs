@@ -2,53 +2,64 @@
 // Command: `cargo xtask generate (kubegen generate ../shared/specs/kubernetes/swagger.json --out api --runtime-path ../runtime --crate-name kubegen-api)`
 
 /// PolicyRule holds information that describes a policy rule, but does not contain information about who the rule applies to or which namespace the rule applies to.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PolicyRule {
     /// APIGroups is the name of the APIGroup that contains the resources.  If multiple API groups are specified, any action requested against one of the enumerated resources in any API group will be allowed. "" represents the core API group and "*" represents all API groups.
-    #[serde(rename = "apiGroups")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_groups: Option<Vec<String>>,
     /// NonResourceURLs is a set of partial urls that a user should have access to.  *s are allowed, but only as the full, final step in the path Since non-resource URLs are not namespaced, this field is only applicable for ClusterRoles referenced from a ClusterRoleBinding. Rules can either apply to API resources (such as "pods" or "secrets") or non-resource URL paths (such as "/api"),  but not both.
-    #[serde(rename = "nonResourceURLs")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub non_resource_urls: Option<Vec<String>>,
     /// ResourceNames is an optional white list of names that the rule applies to.  An empty set means that everything is allowed.
-    #[serde(rename = "resourceNames")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_names: Option<Vec<String>>,
     /// Resources is a list of resources this rule applies to. '*' represents all resources.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<Vec<String>>,
     /// Verbs is a list of Verbs that apply to ALL the ResourceKinds contained in this rule. '*' represents all verbs.
-    #[serde(deserialize_with = "kubegen::serde_null::null_as_default")]
     pub verbs: Vec<String>,
+}
+kubegen::object_serde! {
+    PolicyRule {
+        api_groups: "apiGroups" optional,
+        non_resource_urls: "nonResourceURLs" optional,
+        resource_names: "resourceNames" optional,
+        resources: "resources" optional,
+        verbs: "verbs" list,
+    }
 }
 
 /// RoleRef contains information that points to the role being used
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RoleRef {
     /// APIGroup is the group for the resource being referenced
-    #[serde(rename = "apiGroup")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_group: Option<String>,
     /// Kind is the type of resource being referenced
     pub kind: String,
     /// Name is the name of resource being referenced
     pub name: String,
 }
+kubegen::object_serde! {
+    RoleRef {
+        api_group: "apiGroup" optional,
+        kind: "kind" required,
+        name: "name" required,
+    }
+}
 
 /// Subject contains a reference to the object or user identities a role binding applies to.  This can either hold a direct API object reference, or a value for non-objects such as user and group names.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Subject {
     /// APIGroup holds the API group of the referenced subject. Defaults to "" for ServiceAccount subjects. Defaults to "rbac.authorization.k8s.io" for User and Group subjects.
-    #[serde(rename = "apiGroup")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_group: Option<String>,
     /// Kind of object being referenced. Values defined by this API group are "User", "Group", and "ServiceAccount". If the Authorizer does not recognized the kind value, the Authorizer should report an error.
     pub kind: String,
     /// Name of the object being referenced.
     pub name: String,
     /// Namespace of the referenced object.  If the object kind is non-namespace, such as "User" or "Group", and this value is not empty the Authorizer should report an error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
+}
+kubegen::object_serde! {
+    Subject {
+        api_group: "apiGroup" optional,
+        kind: "kind" required,
+        name: "name" required,
+        namespace: "namespace" optional,
+    }
 }

@@ -4,36 +4,17 @@
 /// Role is a namespaced, logical grouping of PolicyRules that can be referenced as a unit by a RoleBinding.
 ///
 /// `rbac.authorization.k8s.io/v1` `Role`, namespaced, plural `roles`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Role {
     /// Standard object's metadata.
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// Rules holds all the PolicyRules for this Role
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rules: Option<Vec<super::PolicyRule>>,
 }
-
-impl serde::Serialize for Role {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            rules: &'a Option<Vec<super::PolicyRule>>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            rules: &self.rules,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    Role as resource {
+        metadata: "metadata" default,
+        rules: "rules" optional,
     }
 }
 

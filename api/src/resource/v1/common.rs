@@ -2,7 +2,7 @@
 // Command: `cargo xtask generate (kubegen generate ../shared/specs/kubernetes/swagger.json --out api --runtime-path ../runtime --crate-name kubegen-api)`
 
 /// CELDeviceSelector contains a CEL expression for selecting a device.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CELDeviceSelector {
     /// Expression is a CEL expression which evaluates a single device. It must evaluate to true when the device under consideration satisfies the desired criteria, and false when it does not. Any other result is an error and causes allocation of devices to abort.
     ///
@@ -47,9 +47,14 @@ pub struct CELDeviceSelector {
     /// The length of the expression must be smaller or equal to 10 Ki. The cost of evaluating it is also limited based on the estimated number of logical steps.
     pub expression: String,
 }
+kubegen::object_serde! {
+    CELDeviceSelector {
+        expression: "expression" required,
+    }
+}
 
 /// CapacityRequirements defines the capacity requirements for a specific device request.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CapacityRequirements {
     /// Requests represent individual device resource requests for distinct resources, all of which must be provided by the device.
     ///
@@ -62,39 +67,51 @@ pub struct CapacityRequirements {
     /// - If a requestPolicy is set, the default consumed capacity is determined according to that policy.
     ///
     /// If the device allows multiple allocation, the aggregated amount across all requests must not exceed the capacity value. The consumed capacity, which may be adjusted based on the requestPolicy if defined, is recorded in the resource claim’s status.devices[*].consumedCapacity field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requests: Option<std::collections::BTreeMap<String, kubegen::quantity::Quantity>>,
+}
+kubegen::object_serde! {
+    CapacityRequirements {
+        requests: "requests" optional,
+    }
 }
 
 /// DeviceClaim defines how to request devices with a ResourceClaim.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeviceClaim {
     /// This field holds configuration for multiple potential drivers which could satisfy requests in this claim. It is ignored while allocating the claim.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<Vec<DeviceClaimConfiguration>>,
     /// These constraints must be satisfied by the set of devices that get allocated for the claim.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub constraints: Option<Vec<DeviceConstraint>>,
     /// Requests represent individual requests for distinct devices which must all be satisfied. If empty, nothing needs to be allocated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requests: Option<Vec<DeviceRequest>>,
+}
+kubegen::object_serde! {
+    DeviceClaim {
+        config: "config" optional,
+        constraints: "constraints" optional,
+        requests: "requests" optional,
+    }
 }
 
 /// DeviceClaimConfiguration is used for configuration parameters in DeviceClaim.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeviceClaimConfiguration {
     /// Opaque provides driver-specific configuration parameters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opaque: Option<OpaqueDeviceConfiguration>,
     /// Requests lists the names of requests where the configuration applies. If empty, it applies to all requests.
     ///
     /// References to subrequests must include the name of the main request and may include the subrequest using the format <main request>[/<subrequest>]. If just the main request is given, the configuration applies to all subrequests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requests: Option<Vec<String>>,
+}
+kubegen::object_serde! {
+    DeviceClaimConfiguration {
+        opaque: "opaque" optional,
+        requests: "requests" optional,
+    }
 }
 
 /// DeviceConstraint must have exactly one field set besides Requests.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeviceConstraint {
     /// DistinctAttribute requires that all devices in question have this attribute and that its type and value are unique across those devices.
     ///
@@ -105,8 +122,6 @@ pub struct DeviceConstraint {
     /// This constraint is used to avoid allocating multiple requests to the same device by ensuring attribute-level differentiation.
     ///
     /// This is useful for scenarios where resource requests must be fulfilled by separate physical devices. For example, a container requests two network interfaces that must be allocated from two different physical NICs.
-    #[serde(rename = "distinctAttribute")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distinct_attribute: Option<String>,
     /// MatchAttribute requires that all devices in question have this attribute and that its type and value are the same across those devices.
     ///
@@ -115,29 +130,30 @@ pub struct DeviceConstraint {
     /// When the DRAListTypeAttributes feature gate is enabled, comparison uses set semantics(i.e., element order and duplicates are ignored): list-valued attributes match when the intersection across all devices is non-empty. Scalar values are treated as single-element lists for backward compatibility.
     ///
     /// Must include the domain qualifier.
-    #[serde(rename = "matchAttribute")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub match_attribute: Option<String>,
     /// Requests is a list of the one or more requests in this claim which must co-satisfy this constraint. If a request is fulfilled by multiple devices, then all of the devices must satisfy the constraint. If this is not specified, this constraint applies to all requests in this claim.
     ///
     /// References to subrequests must include the name of the main request and may include the subrequest using the format <main request>[/<subrequest>]. If just the main request is given, the constraint applies to all subrequests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requests: Option<Vec<String>>,
+}
+kubegen::object_serde! {
+    DeviceConstraint {
+        distinct_attribute: "distinctAttribute" optional,
+        match_attribute: "matchAttribute" optional,
+        requests: "requests" optional,
+    }
 }
 
 /// DeviceRequest is a request for devices required for a claim. This is typically a request for a single resource like a device, but can also ask for several identical devices. With FirstAvailable it is also possible to provide a prioritized list of requests.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeviceRequest {
     /// Exactly specifies the details for a single request that must be met exactly for the request to be satisfied.
     ///
     /// One of Exactly or FirstAvailable must be set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exactly: Option<ExactDeviceRequest>,
     /// FirstAvailable contains subrequests, of which exactly one will be selected by the scheduler. It tries to satisfy them in the order in which they are listed here. So if there are two entries in the list, the scheduler will only check the second one if it determines that the first one can not be used.
     ///
     /// DRA does not yet implement scoring, so the scheduler will select the first set of devices that satisfies all the requests in the claim. And if the requirements can be satisfied on more than one node, other scheduling features will determine which node is chosen. This means that the set of devices allocated to a claim might not be the optimal set available to the cluster. Scoring will be implemented later.
-    #[serde(rename = "firstAvailable")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_available: Option<Vec<DeviceSubRequest>>,
     /// Name can be used to reference this request in a pod.spec.containers[].resources.claims entry and in a constraint of the claim.
     ///
@@ -146,19 +162,30 @@ pub struct DeviceRequest {
     /// Must be a DNS label.
     pub name: String,
 }
+kubegen::object_serde! {
+    DeviceRequest {
+        exactly: "exactly" optional,
+        first_available: "firstAvailable" optional,
+        name: "name" required,
+    }
+}
 
 /// DeviceSelector must have exactly one field set.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeviceSelector {
     /// CEL contains a CEL expression for selecting a device.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cel: Option<CELDeviceSelector>,
+}
+kubegen::object_serde! {
+    DeviceSelector {
+        cel: "cel" optional,
+    }
 }
 
 /// DeviceSubRequest describes a request for device provided in the claim.spec.devices.requests[].firstAvailable array. Each is typically a request for a single resource like a device, but can also ask for several identical devices.
 ///
 /// DeviceSubRequest is similar to ExactDeviceRequest, but doesn't expose the AdminAccess field as that one is only supported when requesting a specific device.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeviceSubRequest {
     /// AllocationMode and its related fields define how devices are allocated to satisfy this subrequest. Supported values are:
     ///
@@ -173,32 +200,26 @@ pub struct DeviceSubRequest {
     /// If AllocationMode is not specified, the default mode is ExactCount. If the mode is ExactCount and count is not specified, the default count is one. Any other subrequests must specify this field.
     ///
     /// More modes may get added in the future. Clients must refuse to handle requests with unknown modes.
-    #[serde(rename = "allocationMode")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allocation_mode: Option<String>,
     /// Capacity define resource requirements against each capacity.
     ///
     /// If this field is unset and the device supports multiple allocations, the default value will be applied to each capacity according to requestPolicy. For the capacity that has no requestPolicy, default is the full capacity value.
     ///
     /// Applies to each device allocation. If Count > 1, the request fails if there aren't enough devices that meet the requirements. If AllocationMode is set to All, the request fails if there are devices that otherwise match the request, and have this capacity, with a value >= the requested amount, but which cannot be allocated to this request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity: Option<CapacityRequirements>,
     /// Count is used only when the count mode is "ExactCount". Must be greater than zero. If AllocationMode is ExactCount and this field is not specified, the default is one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// DeviceClassName references a specific DeviceClass, which can define additional configuration and selectors to be inherited by this subrequest.
     ///
     /// A class is required. Which classes are available depends on the cluster.
     ///
     /// Administrators may use this to restrict which devices may get requested by only installing classes with selectors for permitted devices. If users are free to request anything without restrictions, then administrators can create an empty DeviceClass for users to reference.
-    #[serde(rename = "deviceClassName")]
     pub device_class_name: String,
     /// Name can be used to reference this subrequest in the list of constraints or the list of configurations for the claim. References must use the format <main request>/<subrequest>.
     ///
     /// Must be a DNS label.
     pub name: String,
     /// Selectors define criteria which must be satisfied by a specific device in order for that device to be considered for this subrequest. All selectors must be satisfied for a device to be considered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selectors: Option<Vec<DeviceSelector>>,
     /// If specified, the request's tolerations.
     ///
@@ -209,39 +230,50 @@ pub struct DeviceSubRequest {
     /// The maximum number of tolerations is 16.
     ///
     /// This is a beta field and requires enabling the DRADeviceTaints feature gate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tolerations: Option<Vec<DeviceToleration>>,
+}
+kubegen::object_serde! {
+    DeviceSubRequest {
+        allocation_mode: "allocationMode" optional,
+        capacity: "capacity" optional,
+        count: "count" optional,
+        device_class_name: "deviceClassName" required,
+        name: "name" required,
+        selectors: "selectors" optional,
+        tolerations: "tolerations" optional,
+    }
 }
 
 /// The ResourceClaim this DeviceToleration is attached to tolerates any taint that matches the triple <key,value,effect> using the matching operator <operator>.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeviceToleration {
     /// Effect indicates the taint effect to match. Empty means match all taint effects. When specified, allowed values are NoSchedule and NoExecute.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effect: Option<String>,
     /// Key is the taint key that the toleration applies to. Empty means match all taint keys. If the key is empty, operator must be Exists; this combination means to match all values and all keys. Must be a label name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Operator represents a key's relationship to the value. Valid operators are Exists and Equal. Defaults to Equal. Exists is equivalent to wildcard for value, so that a ResourceClaim can tolerate all taints of a particular category.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
     /// TolerationSeconds represents the period of time the toleration (which must be of effect NoExecute, otherwise this field is ignored) tolerates the taint. By default, it is not set, which means tolerate the taint forever (do not evict). Zero and negative values will be treated as 0 (evict immediately) by the system. If larger than zero, the time when the pod needs to be evicted is calculated as <time when taint was adedd> + <toleration seconds>.
-    #[serde(rename = "tolerationSeconds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toleration_seconds: Option<i64>,
     /// Value is the taint value the toleration matches to. If the operator is Exists, the value must be empty, otherwise just a regular string. Must be a label value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+kubegen::object_serde! {
+    DeviceToleration {
+        effect: "effect" optional,
+        key: "key" optional,
+        operator: "operator" optional,
+        toleration_seconds: "tolerationSeconds" optional,
+        value: "value" optional,
+    }
 }
 
 /// ExactDeviceRequest is a request for one or more identical devices.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExactDeviceRequest {
     /// AdminAccess indicates that this is a claim for administrative access to the device(s). Claims with AdminAccess are expected to be used for monitoring or other management services for a device.  They ignore all ordinary claims to the device with respect to access modes and any resource allocations.
     ///
     /// Admin access is disabled if this field is unset or set to false, otherwise it is enabled.
-    #[serde(rename = "adminAccess")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub admin_access: Option<bool>,
     /// AllocationMode and its related fields define how devices are allocated to satisfy this request. Supported values are:
     ///
@@ -257,28 +289,22 @@ pub struct ExactDeviceRequest {
     /// If AllocationMode is not specified, the default mode is ExactCount. If the mode is ExactCount and count is not specified, the default count is one. Any other requests must specify this field.
     ///
     /// More modes may get added in the future. Clients must refuse to handle requests with unknown modes.
-    #[serde(rename = "allocationMode")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allocation_mode: Option<String>,
     /// Capacity define resource requirements against each capacity.
     ///
     /// If this field is unset and the device supports multiple allocations, the default value will be applied to each capacity according to requestPolicy. For the capacity that has no requestPolicy, default is the full capacity value.
     ///
     /// Applies to each device allocation. If Count > 1, the request fails if there aren't enough devices that meet the requirements. If AllocationMode is set to All, the request fails if there are devices that otherwise match the request, and have this capacity, with a value >= the requested amount, but which cannot be allocated to this request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity: Option<CapacityRequirements>,
     /// Count is used only when the count mode is "ExactCount". Must be greater than zero. If AllocationMode is ExactCount and this field is not specified, the default is one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// DeviceClassName references a specific DeviceClass, which can define additional configuration and selectors to be inherited by this request.
     ///
     /// A DeviceClassName is required.
     ///
     /// Administrators may use this to restrict which devices may get requested by only installing classes with selectors for permitted devices. If users are free to request anything without restrictions, then administrators can create an empty DeviceClass for users to reference.
-    #[serde(rename = "deviceClassName")]
     pub device_class_name: String,
     /// Selectors define criteria which must be satisfied by a specific device in order for that device to be considered for this request. All selectors must be satisfied for a device to be considered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selectors: Option<Vec<DeviceSelector>>,
     /// If specified, the request's tolerations.
     ///
@@ -289,12 +315,22 @@ pub struct ExactDeviceRequest {
     /// The maximum number of tolerations is 16.
     ///
     /// This is a beta field and requires enabling the DRADeviceTaints feature gate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tolerations: Option<Vec<DeviceToleration>>,
+}
+kubegen::object_serde! {
+    ExactDeviceRequest {
+        admin_access: "adminAccess" optional,
+        allocation_mode: "allocationMode" optional,
+        capacity: "capacity" optional,
+        count: "count" optional,
+        device_class_name: "deviceClassName" required,
+        selectors: "selectors" optional,
+        tolerations: "tolerations" optional,
+    }
 }
 
 /// OpaqueDeviceConfiguration contains configuration parameters for a driver in a format defined by the driver vendor.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OpaqueDeviceConfiguration {
     /// Driver is used to determine which kubelet plugin needs to be passed these configuration parameters.
     ///
@@ -307,11 +343,21 @@ pub struct OpaqueDeviceConfiguration {
     /// The length of the raw data must be smaller or equal to 10 Ki.
     pub parameters: kubegen::runtime::RawExtension,
 }
+kubegen::object_serde! {
+    OpaqueDeviceConfiguration {
+        driver: "driver" required,
+        parameters: "parameters" required,
+    }
+}
 
 /// ResourceClaimSpec defines what is being requested in a ResourceClaim and how to configure it.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResourceClaimSpec {
     /// Devices defines how to request devices.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub devices: Option<DeviceClaim>,
+}
+kubegen::object_serde! {
+    ResourceClaimSpec {
+        devices: "devices" optional,
+    }
 }

@@ -12,36 +12,19 @@
 /// For resources that are not local to a node, the node name is not set. Instead, the driver may use a node selector to specify where the devices are available.
 ///
 /// `resource.k8s.io/v1` `ResourceSlice`, cluster-scoped, plural `resourceslices`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResourceSlice {
     /// Standard object metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// Contains the information published by the driver.
     ///
     /// Changing the spec automatically increments the metadata.generation number.
     pub spec: ResourceSliceSpec,
 }
-
-impl serde::Serialize for ResourceSlice {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            spec: &'a ResourceSliceSpec,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    ResourceSlice as resource {
+        metadata: "metadata" default,
+        spec: "spec" required,
     }
 }
 
@@ -72,10 +55,9 @@ impl kubegen::Metadata for ResourceSlice {
 /// CapacityRequestPolicy defines how requests consume device capacity.
 ///
 /// Must not set more than one ValidRequestValues.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CapacityRequestPolicy {
     /// Default specifies how much of this capacity is consumed by a request that does not contain an entry for it in DeviceRequest's Capacity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<kubegen::quantity::Quantity>,
     /// ValidRange defines an acceptable quantity value range in consuming requests.
     ///
@@ -84,8 +66,6 @@ pub struct CapacityRequestPolicy {
     /// If the requested amount does not fall within the defined range, the request violates the policy, and this device cannot be allocated.
     ///
     /// If the request doesn't contain this capacity entry, Default value is used.
-    #[serde(rename = "validRange")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_range: Option<CapacityRequestPolicyRange>,
     /// ValidValues defines a set of acceptable quantity values in consuming requests.
     ///
@@ -96,9 +76,14 @@ pub struct CapacityRequestPolicy {
     /// If the requested amount does not match any valid value but smaller than some valid values, the scheduler calculates the smallest valid value that is greater than or equal to the request. That is: min(ceil(requestedValue) ∈ validValues), where requestedValue ≤ max(validValues).
     ///
     /// If the requested amount exceeds all valid values, the request violates the policy, and this device cannot be allocated.
-    #[serde(rename = "validValues")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_values: Option<Vec<kubegen::quantity::Quantity>>,
+}
+kubegen::object_serde! {
+    CapacityRequestPolicy {
+        default: "default" optional,
+        valid_range: "validRange" optional,
+        valid_values: "validValues" optional,
+    }
 }
 
 /// CapacityRequestPolicyRange defines a valid range for consumable capacity values.
@@ -109,12 +94,11 @@ pub struct CapacityRequestPolicy {
 ///   - If Step is not set, the requested amount is used as-is if it falls within the range Min to Max (if set).
 ///   - If the requested or rounded amount exceeds Max (if set), the request does not satisfy the policy,
 ///     and the device cannot be allocated.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CapacityRequestPolicyRange {
     /// Max defines the upper limit for capacity that can be requested.
     ///
     /// Max must be less than or equal to the capacity value. Min and requestPolicy.default must be less than or equal to the maximum.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<kubegen::quantity::Quantity>,
     /// Min specifies the minimum capacity allowed for a consumption request.
     ///
@@ -123,50 +107,61 @@ pub struct CapacityRequestPolicyRange {
     /// Step defines the step size between valid capacity amounts within the range.
     ///
     /// Max (if set) and requestPolicy.default must be a multiple of Step. Min + Step must be less than or equal to the capacity value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step: Option<kubegen::quantity::Quantity>,
+}
+kubegen::object_serde! {
+    CapacityRequestPolicyRange {
+        max: "max" optional,
+        min: "min" required,
+        step: "step" optional,
+    }
 }
 
 /// Counter describes a quantity associated with a device.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Counter {
     /// Value defines how much of a certain device counter is available.
     pub value: kubegen::quantity::Quantity,
+}
+kubegen::object_serde! {
+    Counter {
+        value: "value" required,
+    }
 }
 
 /// CounterSet defines a named set of counters that are available to be used by devices defined in the ResourcePool.
 ///
 /// The counters are not allocatable by themselves, but can be referenced by devices. When a device is allocated, the portion of counters it uses will no longer be available for use by other devices.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CounterSet {
     /// Counters defines the set of counters for this CounterSet The name of each counter must be unique in that set and must be a DNS label.
     ///
     /// The maximum number of counters is 32.
-    #[serde(deserialize_with = "kubegen::serde_null::null_as_default")]
     pub counters: std::collections::BTreeMap<String, Counter>,
     /// Name defines the name of the counter set. It must be a DNS label.
     pub name: String,
 }
+kubegen::object_serde! {
+    CounterSet {
+        counters: "counters" list,
+        name: "name" required,
+    }
+}
 
 /// Device represents one individual hardware instance that can be selected based on its attributes. Besides the name, exactly one field must be set.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Device {
     /// AllNodes indicates that all nodes have access to the device.
     ///
     /// Must only be set if Spec.PerDeviceNodeSelection is set to true. At most one of NodeName, NodeSelector and AllNodes can be set.
-    #[serde(rename = "allNodes")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub all_nodes: Option<bool>,
     /// AllowMultipleAllocations marks whether the device is allowed to be allocated to multiple DeviceRequests.
     ///
     /// If AllowMultipleAllocations is set to true, the device can be allocated more than once, and all of its capacity is consumable, regardless of whether the requestPolicy is defined or not.
-    #[serde(rename = "allowMultipleAllocations")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_multiple_allocations: Option<bool>,
     /// Attributes defines the set of attributes for this device. The name of each attribute must be unique in that set.
     ///
     /// The maximum number of attributes and capacities combined is 32.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<std::collections::BTreeMap<String, DeviceAttribute>>,
     /// BindingConditions defines the conditions for proceeding with binding. All of these conditions must be set in the per-device status conditions with a value of True to proceed with binding the pod to the node while scheduling the pod.
     ///
@@ -175,8 +170,6 @@ pub struct Device {
     /// The conditions must be a valid condition type string.
     ///
     /// This is a beta field and requires enabling the DRADeviceBindingConditions and DRAResourceClaimDeviceStatus feature gates.
-    #[serde(rename = "bindingConditions")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub binding_conditions: Option<Vec<String>>,
     /// BindingFailureConditions defines the conditions for binding failure. They may be set in the per-device status conditions. If any is set to "True", a binding failure occurred.
     ///
@@ -185,125 +178,140 @@ pub struct Device {
     /// The conditions must be a valid condition type string.
     ///
     /// This is a beta field and requires enabling the DRADeviceBindingConditions and DRAResourceClaimDeviceStatus feature gates.
-    #[serde(rename = "bindingFailureConditions")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub binding_failure_conditions: Option<Vec<String>>,
     /// BindsToNode indicates if the usage of an allocation involving this device has to be limited to exactly the node that was chosen when allocating the claim. If set to true, the scheduler will set the ResourceClaim.Status.Allocation.NodeSelector to match the node where the allocation was made.
     ///
     /// This is a beta field and requires enabling the DRADeviceBindingConditions and DRAResourceClaimDeviceStatus feature gates.
-    #[serde(rename = "bindsToNode")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub binds_to_node: Option<bool>,
     /// Capacity defines the set of capacities for this device. The name of each capacity must be unique in that set.
     ///
     /// The maximum number of attributes and capacities combined is 32.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity: Option<std::collections::BTreeMap<String, DeviceCapacity>>,
     /// ConsumesCounters defines a list of references to sharedCounters and the set of counters that the device will consume from those counter sets.
     ///
     /// There can only be a single entry per counterSet.
     ///
     /// The maximum number of device counter consumptions per device is 2.
-    #[serde(rename = "consumesCounters")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consumes_counters: Option<Vec<DeviceCounterConsumption>>,
     /// Name is unique identifier among all devices managed by the driver in the pool. It must be a DNS label.
     pub name: String,
     /// NodeAllocatableResourceMappings defines the mapping of node resources that are managed by the DRA driver exposing this device. This includes resources currently reported in v1.Node `status.allocatable` that are not extended resources (see https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#extended-resources). Examples include "cpu", "memory", "ephemeral-storage", and hugepages. In addition to standard requests made through the Pod `spec`, these resources can also be requested through claims and allocated by the DRA driver. For example, a CPU DRA driver might allocate exclusive CPUs or auxiliary node memory dependencies of an accelerator device. The keys of this map are the node-allocatable resource names (e.g., "cpu", "memory"). Extended resource names are not permitted as keys.
-    #[serde(rename = "nodeAllocatableResourceMappings")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_allocatable_resource_mappings:
         Option<std::collections::BTreeMap<String, NodeAllocatableResourceMapping>>,
     /// NodeName identifies the node where the device is available.
     ///
     /// Must only be set if Spec.PerDeviceNodeSelection is set to true. At most one of NodeName, NodeSelector and AllNodes can be set.
-    #[serde(rename = "nodeName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_name: Option<String>,
     /// NodeSelector defines the nodes where the device is available.
     ///
     /// Must use exactly one term.
     ///
     /// Must only be set if Spec.PerDeviceNodeSelection is set to true. At most one of NodeName, NodeSelector and AllNodes can be set.
-    #[serde(rename = "nodeSelector")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_selector: Option<super::super::super::core::v1::NodeSelector>,
     /// If specified, these are the driver-defined taints.
     ///
     /// The maximum number of taints is 16. If taints are set for any device in a ResourceSlice, then the maximum number of allowed devices per ResourceSlice is 64 instead of 128.
     ///
     /// This is a beta field and requires enabling the DRADeviceTaints feature gate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taints: Option<Vec<DeviceTaint>>,
+}
+kubegen::object_serde! {
+    Device {
+        all_nodes: "allNodes" optional,
+        allow_multiple_allocations: "allowMultipleAllocations" optional,
+        attributes: "attributes" optional,
+        binding_conditions: "bindingConditions" optional,
+        binding_failure_conditions: "bindingFailureConditions" optional,
+        binds_to_node: "bindsToNode" optional,
+        capacity: "capacity" optional,
+        consumes_counters: "consumesCounters" optional,
+        name: "name" required,
+        node_allocatable_resource_mappings: "nodeAllocatableResourceMappings" optional,
+        node_name: "nodeName" optional,
+        node_selector: "nodeSelector" optional,
+        taints: "taints" optional,
+    }
 }
 
 /// DeviceAttribute must have exactly one field set.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeviceAttribute {
     /// BoolValue is a true/false value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bool: Option<bool>,
     /// BoolValues is a non-empty list of true/false values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bools: Option<Vec<bool>>,
     /// IntValue is a number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub int: Option<i64>,
     /// IntValues is a non-empty list of numbers.
     ///
     /// This is an alpha field and requires enabling the DRAListTypeAttributes feature gate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ints: Option<Vec<i64>>,
     /// StringValue is a string. Must not be longer than 64 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub string: Option<String>,
     /// StringValues is a non-empty list of strings. Each string must not be longer than 64 characters.
     ///
     /// This is an alpha field and requires enabling the DRAListTypeAttributes feature gate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strings: Option<Vec<String>>,
     /// VersionValue is a semantic version according to semver.org spec 2.0.0. Must not be longer than 64 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// VersionValues is a non-empty list of semantic versions according to semver.org spec 2.0.0. Each version string must not be longer than 64 characters.
     ///
     /// This is an alpha field and requires enabling the DRAListTypeAttributes feature gate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub versions: Option<Vec<String>>,
+}
+kubegen::object_serde! {
+    DeviceAttribute {
+        bool: "bool" optional,
+        bools: "bools" optional,
+        int: "int" optional,
+        ints: "ints" optional,
+        string: "string" optional,
+        strings: "strings" optional,
+        version: "version" optional,
+        versions: "versions" optional,
+    }
 }
 
 /// DeviceCapacity describes a quantity associated with a device.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeviceCapacity {
     /// RequestPolicy defines how this DeviceCapacity must be consumed when the device is allowed to be shared by multiple allocations.
     ///
     /// The Device must have allowMultipleAllocations set to true in order to set a requestPolicy.
     ///
     /// If unset, capacity requests are unconstrained: requests can consume any amount of capacity, as long as the total consumed across all allocations does not exceed the device's defined capacity. If request is also unset, default is the full capacity value.
-    #[serde(rename = "requestPolicy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_policy: Option<CapacityRequestPolicy>,
     /// Value defines how much of a certain capacity that device has.
     ///
     /// This field reflects the fixed total capacity and does not change. The consumed amount is tracked separately by scheduler and does not affect this value.
     pub value: kubegen::quantity::Quantity,
 }
+kubegen::object_serde! {
+    DeviceCapacity {
+        request_policy: "requestPolicy" optional,
+        value: "value" required,
+    }
+}
 
 /// DeviceCounterConsumption defines a set of counters that a device will consume from a CounterSet.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeviceCounterConsumption {
     /// CounterSet is the name of the set from which the counters defined will be consumed.
-    #[serde(rename = "counterSet")]
     pub counter_set: String,
     /// Counters defines the counters that will be consumed by the device.
     ///
     /// The maximum number of counters is 32.
-    #[serde(deserialize_with = "kubegen::serde_null::null_as_default")]
     pub counters: std::collections::BTreeMap<String, Counter>,
+}
+kubegen::object_serde! {
+    DeviceCounterConsumption {
+        counter_set: "counterSet" required,
+        counters: "counters" list,
+    }
 }
 
 /// The device this taint is attached to has the "effect" on any claim which does not tolerate the taint and, through the claim, to pods using the claim.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeviceTaint {
     /// The effect of the taint on claims that do not tolerate the taint and through such claims on the pods using them.
     ///
@@ -314,16 +322,21 @@ pub struct DeviceTaint {
     /// TimeAdded represents the time at which the taint was added or (only in a DeviceTaintRule) the effect was modified. Added automatically during create or update if not set.
     ///
     /// In addition, in a DeviceTaintRule a value provided during an update gets replaced with the current time if the provided value is the same as the old one and the new effect is different. Changing the key and/or value while keeping the effect unchanged is possible and does not update the time stamp because the eviction which uses it is either already started (NoExecute) or not started yet (NoEffect, NoSchedule).
-    #[serde(rename = "timeAdded")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_added: Option<kubegen::time::Time>,
     /// The taint value corresponding to the taint key. Must be a label value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+kubegen::object_serde! {
+    DeviceTaint {
+        effect: "effect" required,
+        key: "key" required,
+        time_added: "timeAdded" optional,
+        value: "value" optional,
+    }
 }
 
 /// NodeAllocatableResourceMapping defines the translation between the DRA device/capacity units requested to the corresponding quantity of the node allocatable resource.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NodeAllocatableResourceMapping {
     /// AllocationMultiplier is used as a multiplier for the allocated device count or the allocated capacity in the claim. It defaults to 1 if not specified. How the field is used also depends on whether `capacityKey` is set. 1.  If `capacityKey` is NOT set: `allocationMultiplier` multiplies the device count allocated to the claim.
     ///        a. A DRA driver representing each CPU core as a device would have
@@ -340,17 +353,19 @@ pub struct NodeAllocatableResourceMapping {
     ///     and each "core" provides 2 "cpu"s, the mapping would be:
     ///     {ResourceName: "cpu", capacityKey: "dra.example.com/cores", allocationMultiplier: "2"}.
     ///     If a claim consumes 8 "dra.example.com/cores", the CPU footprint is 8 * 2 = 16.
-    #[serde(rename = "allocationMultiplier")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allocation_multiplier: Option<kubegen::quantity::Quantity>,
     /// CapacityKey references a capacity name defined as a key in the `spec.devices[*].capacity` map. When this field is set, the value associated with this key in the `status.allocation.devices.results[*].consumedCapacity` map (for a specific claim allocation) determines the base quantity for the node allocatable resource. If `allocationMultiplier` is also set, it is multiplied with the base quantity. For example, if `spec.devices[*].capacity` has an entry "dra.example.com/memory": "128Gi", and this field is set to "dra.example.com/memory", then for a claim allocation that consumes { "dra.example.com/memory": "4Gi" } the base quantity for the node allocatable resource mapping will be "4Gi", and `allocationMultiplier` should be omitted or set to "1".
-    #[serde(rename = "capacityKey")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity_key: Option<String>,
+}
+kubegen::object_serde! {
+    NodeAllocatableResourceMapping {
+        allocation_multiplier: "allocationMultiplier" optional,
+        capacity_key: "capacityKey" optional,
+    }
 }
 
 /// ResourcePool describes the pool that ResourceSlices belong to.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResourcePool {
     /// Generation tracks the change in a pool over time. Whenever a driver changes something about one or more of the resources in a pool, it must change the generation in all ResourceSlices which are part of that pool. Consumers of ResourceSlices should only consider resources from the pool with the highest generation number. The generation may be reset by drivers, which should be fine for consumers, assuming that all ResourceSlices in a pool are updated to match or deleted.
     ///
@@ -363,25 +378,28 @@ pub struct ResourcePool {
     /// ResourceSliceCount is the total number of ResourceSlices in the pool at this generation number. Must be greater than zero.
     ///
     /// Consumers can use this to check whether they have seen all ResourceSlices belonging to the same pool.
-    #[serde(rename = "resourceSliceCount")]
     pub resource_slice_count: i64,
+}
+kubegen::object_serde! {
+    ResourcePool {
+        generation: "generation" required,
+        name: "name" required,
+        resource_slice_count: "resourceSliceCount" required,
+    }
 }
 
 /// ResourceSliceSpec contains the information published by the driver in one ResourceSlice.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResourceSliceSpec {
     /// AllNodes indicates that all nodes have access to the resources in the pool.
     ///
     /// Exactly one of NodeName, NodeSelector, AllNodes, and PerDeviceNodeSelection must be set.
-    #[serde(rename = "allNodes")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub all_nodes: Option<bool>,
     /// Devices lists some or all of the devices in this pool.
     ///
     /// Must not have more than 128 entries. If any device uses taints or consumes counters the limit is 64.
     ///
     /// Only one of Devices and SharedCounters can be set in a ResourceSlice.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub devices: Option<Vec<Device>>,
     /// Driver identifies the DRA driver providing the capacity information. A field selector can be used to list only ResourceSlice objects with a certain driver name.
     ///
@@ -392,22 +410,16 @@ pub struct ResourceSliceSpec {
     /// This field can be used to limit access from nodes to ResourceSlices with the same node name. It also indicates to autoscalers that adding new nodes of the same type as some old node might also make new resources available.
     ///
     /// Exactly one of NodeName, NodeSelector, AllNodes, and PerDeviceNodeSelection must be set. This field is immutable.
-    #[serde(rename = "nodeName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_name: Option<String>,
     /// NodeSelector defines which nodes have access to the resources in the pool, when that pool is not limited to a single node.
     ///
     /// Must use exactly one term.
     ///
     /// Exactly one of NodeName, NodeSelector, AllNodes, and PerDeviceNodeSelection must be set.
-    #[serde(rename = "nodeSelector")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_selector: Option<super::super::super::core::v1::NodeSelector>,
     /// PerDeviceNodeSelection defines whether the access from nodes to resources in the pool is set on the ResourceSlice level or on each device. If it is set to true, every device defined the ResourceSlice must specify this individually.
     ///
     /// Exactly one of NodeName, NodeSelector, AllNodes, and PerDeviceNodeSelection must be set.
-    #[serde(rename = "perDeviceNodeSelection")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_device_node_selection: Option<bool>,
     /// Pool describes the pool that this ResourceSlice belongs to.
     pub pool: ResourcePool,
@@ -418,7 +430,17 @@ pub struct ResourceSliceSpec {
     /// Only one of Devices and SharedCounters can be set in a ResourceSlice.
     ///
     /// The maximum number of counter sets is 8.
-    #[serde(rename = "sharedCounters")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared_counters: Option<Vec<CounterSet>>,
+}
+kubegen::object_serde! {
+    ResourceSliceSpec {
+        all_nodes: "allNodes" optional,
+        devices: "devices" optional,
+        driver: "driver" required,
+        node_name: "nodeName" optional,
+        node_selector: "nodeSelector" optional,
+        per_device_node_selection: "perDeviceNodeSelection" optional,
+        pool: "pool" required,
+        shared_counters: "sharedCounters" optional,
+    }
 }

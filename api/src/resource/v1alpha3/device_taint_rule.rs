@@ -4,42 +4,22 @@
 /// DeviceTaintRule adds one taint to all devices which match the selector. This has the same effect as if the taint was specified directly in the ResourceSlice by the DRA driver.
 ///
 /// `resource.k8s.io/v1alpha3` `DeviceTaintRule`, cluster-scoped, plural `devicetaintrules`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeviceTaintRule {
     /// Standard object metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// Spec specifies the selector and one taint.
     ///
     /// Changing the spec automatically increments the metadata.generation number.
     pub spec: DeviceTaintRuleSpec,
     /// Status provides information about what was requested in the spec.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<DeviceTaintRuleStatus>,
 }
-
-impl serde::Serialize for DeviceTaintRule {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            spec: &'a DeviceTaintRuleSpec,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            status: &'a Option<DeviceTaintRuleStatus>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-            status: &self.status,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    DeviceTaintRule as resource {
+        metadata: "metadata" default,
+        spec: "spec" required,
+        status: "status" optional,
     }
 }
 
@@ -68,7 +48,7 @@ impl kubegen::Metadata for DeviceTaintRule {
 }
 
 /// The device this taint is attached to has the "effect" on any claim which does not tolerate the taint and, through the claim, to pods using the claim.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeviceTaint {
     /// The effect of the taint on claims that do not tolerate the taint and through such claims on the pods using them.
     ///
@@ -79,27 +59,36 @@ pub struct DeviceTaint {
     /// TimeAdded represents the time at which the taint was added or (only in a DeviceTaintRule) the effect was modified. Added automatically during create or update if not set.
     ///
     /// In addition, in a DeviceTaintRule a value provided during an update gets replaced with the current time if the provided value is the same as the old one and the new effect is different. Changing the key and/or value while keeping the effect unchanged is possible and does not update the time stamp because the eviction which uses it is either already started (NoExecute) or not started yet (NoEffect, NoSchedule).
-    #[serde(rename = "timeAdded")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_added: Option<kubegen::time::Time>,
     /// The taint value corresponding to the taint key. Must be a label value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+kubegen::object_serde! {
+    DeviceTaint {
+        effect: "effect" required,
+        key: "key" required,
+        time_added: "timeAdded" optional,
+        value: "value" optional,
+    }
 }
 
 /// DeviceTaintRuleSpec specifies the selector and one taint.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeviceTaintRuleSpec {
     /// DeviceSelector defines which device(s) the taint is applied to. All selector criteria must be satisfied for a device to match. The empty selector matches all devices. Without a selector, no devices are matches.
-    #[serde(rename = "deviceSelector")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_selector: Option<DeviceTaintSelector>,
     /// The taint that gets applied to matching devices.
     pub taint: DeviceTaint,
 }
+kubegen::object_serde! {
+    DeviceTaintRuleSpec {
+        device_selector: "deviceSelector" optional,
+        taint: "taint" required,
+    }
+}
 
 /// DeviceTaintRuleStatus provides information about an on-going pod eviction.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeviceTaintRuleStatus {
     /// Conditions provide information about the state of the DeviceTaintRule and the cluster at some point in time, in a machine-readable and human-readable format.
     ///
@@ -111,24 +100,32 @@ pub struct DeviceTaintRuleStatus {
     /// For `effect: None`, the condition above gets set once for each change to the spec, with the message containing information about what would happen if the effect was `NoExecute`. This feedback can be used to decide whether changing the effect to `NoExecute` will work as intended. It only gets set once to avoid having to constantly update the status.
     ///
     /// Must have 8 or fewer entries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<kubegen::meta::v1::Condition>>,
+}
+kubegen::object_serde! {
+    DeviceTaintRuleStatus {
+        conditions: "conditions" optional,
+    }
 }
 
 /// DeviceTaintSelector defines which device(s) a DeviceTaintRule applies to. The empty selector matches all devices. Without a selector, no devices are matched.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeviceTaintSelector {
     /// If device is set, only devices with that name are selected. This field corresponds to slice.spec.devices[].name.
     ///
     /// Setting also driver and pool may be required to avoid ambiguity, but is not required.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device: Option<String>,
     /// If driver is set, only devices from that driver are selected. This fields corresponds to slice.spec.driver.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub driver: Option<String>,
     /// If pool is set, only devices in that pool are selected.
     ///
     /// Also setting the driver name may be useful to avoid ambiguity when different drivers use the same pool name, but this is not required because selecting pools from different drivers may also be useful, for example when drivers with node-local devices use the node name as their pool name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pool: Option<String>,
+}
+kubegen::object_serde! {
+    DeviceTaintSelector {
+        device: "device" optional,
+        driver: "driver" optional,
+        pool: "pool" optional,
+    }
 }

@@ -4,40 +4,20 @@
 /// ResourcePoolStatusRequest triggers a one-time calculation of resource pool status based on the provided filters. Once status is set, the request is considered complete and will not be reprocessed. Users should delete and recreate requests to get updated information.
 ///
 /// `resource.k8s.io/v1alpha3` `ResourcePoolStatusRequest`, cluster-scoped, plural `resourcepoolstatusrequests`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResourcePoolStatusRequest {
     /// Standard object metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// Spec defines the filters for which pools to include in the status. The spec is immutable once created.
     pub spec: ResourcePoolStatusRequestSpec,
     /// Status is populated by the controller with the calculated pool status. When status is non-nil, the request is considered complete and the entire object becomes immutable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ResourcePoolStatusRequestStatus>,
 }
-
-impl serde::Serialize for ResourcePoolStatusRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            spec: &'a ResourcePoolStatusRequestSpec,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            status: &'a Option<ResourcePoolStatusRequestStatus>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-            status: &self.status,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    ResourcePoolStatusRequest as resource {
+        metadata: "metadata" default,
+        spec: "spec" required,
+        status: "status" optional,
     }
 }
 
@@ -66,73 +46,80 @@ impl kubegen::Metadata for ResourcePoolStatusRequest {
 }
 
 /// PoolStatus contains status information for a single resource pool.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PoolStatus {
     /// AllocatedDevices is the number of devices currently allocated to claims. A value of 0 means no devices are allocated. May be unset when validationError is set.
-    #[serde(rename = "allocatedDevices")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allocated_devices: Option<i32>,
     /// AvailableDevices is the number of devices available for allocation. This equals TotalDevices - AllocatedDevices - UnavailableDevices. A value of 0 means no devices are currently available. May be unset when validationError is set.
-    #[serde(rename = "availableDevices")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_devices: Option<i32>,
     /// Driver is the DRA driver name for this pool. Must be a DNS subdomain (e.g., "gpu.example.com").
     pub driver: String,
     /// Generation is the pool generation observed across all ResourceSlices in this pool. Only the latest generation is reported. During a generation rollout, if not all slices at the latest generation have been published, the pool is included with a validationError and device counts unset.
     pub generation: i64,
     /// NodeName is the node this pool is associated with. When omitted, the pool is not associated with a specific node. Must be a valid DNS subdomain name (RFC1123).
-    #[serde(rename = "nodeName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_name: Option<String>,
     /// PoolName is the name of the pool. Must be a valid resource pool name (DNS subdomains separated by "/").
-    #[serde(rename = "poolName")]
     pub pool_name: String,
     /// ResourceSliceCount is the number of ResourceSlices that make up this pool. May be unset when validationError is set.
-    #[serde(rename = "resourceSliceCount")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_slice_count: Option<i32>,
     /// TotalDevices is the total number of devices in the pool across all slices. A value of 0 means the pool has no devices. May be unset when validationError is set.
-    #[serde(rename = "totalDevices")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_devices: Option<i32>,
     /// UnavailableDevices is the number of devices that are not available due to taints or other conditions, but are not allocated. A value of 0 means all unallocated devices are available. May be unset when validationError is set.
-    #[serde(rename = "unavailableDevices")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unavailable_devices: Option<i32>,
     /// ValidationError is set when the pool's data could not be fully validated (e.g., incomplete slice publication). When set, device count fields and ResourceSliceCount may be unset.
-    #[serde(rename = "validationError")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_error: Option<String>,
+}
+kubegen::object_serde! {
+    PoolStatus {
+        allocated_devices: "allocatedDevices" optional,
+        available_devices: "availableDevices" optional,
+        driver: "driver" required,
+        generation: "generation" required,
+        node_name: "nodeName" optional,
+        pool_name: "poolName" required,
+        resource_slice_count: "resourceSliceCount" optional,
+        total_devices: "totalDevices" optional,
+        unavailable_devices: "unavailableDevices" optional,
+        validation_error: "validationError" optional,
+    }
 }
 
 /// ResourcePoolStatusRequestSpec defines the filters for the pool status request.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResourcePoolStatusRequestSpec {
     /// Driver specifies the DRA driver name to filter pools. Only pools from ResourceSlices with this driver will be included. Must be a DNS subdomain (e.g., "gpu.example.com").
     pub driver: String,
     /// Limit optionally specifies the maximum number of pools to return in the status. If more pools match the filter criteria, the response will be truncated (i.e., len(status.pools) < status.poolCount).
     ///
     /// Default: 100 Minimum: 1 Maximum: 1000
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
     /// PoolName optionally filters to a specific pool name. If not specified, all pools from the specified driver are included. When specified, must be a non-empty valid resource pool name (DNS subdomains separated by "/").
-    #[serde(rename = "poolName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pool_name: Option<String>,
+}
+kubegen::object_serde! {
+    ResourcePoolStatusRequestSpec {
+        driver: "driver" required,
+        limit: "limit" optional,
+        pool_name: "poolName" optional,
+    }
 }
 
 /// ResourcePoolStatusRequestStatus contains the calculated pool status information.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResourcePoolStatusRequestStatus {
     /// Conditions provide information about the state of the request. A condition with type=Complete or type=Failed will always be set when the status is populated.
     ///
     /// Known condition types: - "Complete": True when the request has been processed successfully - "Failed": True when the request could not be processed
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<kubegen::meta::v1::Condition>>,
     /// PoolCount is the total number of pools that matched the filter criteria, regardless of truncation. This helps users understand how many pools exist even when the response is truncated. A value of 0 means no pools matched the filter criteria.
-    #[serde(rename = "poolCount")]
     pub pool_count: i32,
     /// Pools contains the first `spec.limit` matching pools, sorted by driver then pool name. If `len(pools) < poolCount`, the list was truncated. When omitted, no pools matched the request filters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pools: Option<Vec<PoolStatus>>,
+}
+kubegen::object_serde! {
+    ResourcePoolStatusRequestStatus {
+        conditions: "conditions" optional,
+        pool_count: "poolCount" required,
+        pools: "pools" optional,
+    }
 }

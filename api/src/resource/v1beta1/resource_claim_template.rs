@@ -6,36 +6,19 @@
 /// This is an alpha type and requires enabling the DynamicResourceAllocation feature gate.
 ///
 /// `resource.k8s.io/v1beta1` `ResourceClaimTemplate`, namespaced, plural `resourceclaimtemplates`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResourceClaimTemplate {
     /// Standard object metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// Describes the ResourceClaim that is to be generated.
     ///
     /// This field is immutable. A ResourceClaim will get created by the control plane for a Pod when needed and then not get updated anymore.
     pub spec: ResourceClaimTemplateSpec,
 }
-
-impl serde::Serialize for ResourceClaimTemplate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            spec: &'a ResourceClaimTemplateSpec,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    ResourceClaimTemplate as resource {
+        metadata: "metadata" default,
+        spec: "spec" required,
     }
 }
 
@@ -64,11 +47,16 @@ impl kubegen::Metadata for ResourceClaimTemplate {
 }
 
 /// ResourceClaimTemplateSpec contains the metadata and fields for a ResourceClaim.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResourceClaimTemplateSpec {
     /// ObjectMeta may contain labels and annotations that will be copied into the ResourceClaim when creating it. No other fields are allowed and will be rejected during validation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<kubegen::meta::v1::ObjectMeta>,
     /// Spec for the ResourceClaim. The entire content is copied unchanged into the ResourceClaim that gets created from this template. The same fields as in a ResourceClaim are also valid here.
     pub spec: super::ResourceClaimSpec,
+}
+kubegen::object_serde! {
+    ResourceClaimTemplateSpec {
+        metadata: "metadata" optional,
+        spec: "spec" required,
+    }
 }

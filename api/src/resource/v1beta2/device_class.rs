@@ -6,10 +6,9 @@
 /// This is an alpha type and requires enabling the DynamicResourceAllocation feature gate.
 ///
 /// `resource.k8s.io/v1beta2` `DeviceClass`, cluster-scoped, plural `deviceclasses`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeviceClass {
     /// Standard object metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// Spec defines what can be allocated and how to configure it.
     ///
@@ -18,26 +17,10 @@ pub struct DeviceClass {
     /// Changing the spec automatically increments the metadata.generation number.
     pub spec: DeviceClassSpec,
 }
-
-impl serde::Serialize for DeviceClass {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            spec: &'a DeviceClassSpec,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    DeviceClass as resource {
+        metadata: "metadata" default,
+        spec: "spec" required,
     }
 }
 
@@ -66,28 +49,35 @@ impl kubegen::Metadata for DeviceClass {
 }
 
 /// DeviceClassConfiguration is used in DeviceClass.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeviceClassConfiguration {
     /// Opaque provides driver-specific configuration parameters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opaque: Option<super::OpaqueDeviceConfiguration>,
+}
+kubegen::object_serde! {
+    DeviceClassConfiguration {
+        opaque: "opaque" optional,
+    }
 }
 
 /// DeviceClassSpec is used in a [DeviceClass] to define what can be allocated and how to configure it.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeviceClassSpec {
     /// Config defines configuration parameters that apply to each device that is claimed via this class. Some classses may potentially be satisfied by multiple drivers, so each instance of a vendor configuration applies to exactly one driver.
     ///
     /// They are passed to the driver, but are not considered while allocating the claim.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<Vec<DeviceClassConfiguration>>,
     /// ExtendedResourceName is the extended resource name for the devices of this class. The devices of this class can be used to satisfy a pod's extended resource requests. It has the same format as the name of a pod's extended resource. It should be unique among all the device classes in a cluster. If two device classes have the same name, then the class created later is picked to satisfy a pod's extended resource requests. If two classes are created at the same time, then the name of the class lexicographically sorted first is picked.
     ///
     /// This is a beta field.
-    #[serde(rename = "extendedResourceName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extended_resource_name: Option<String>,
     /// Each selector must be satisfied by a device which is claimed via this class.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selectors: Option<Vec<super::DeviceSelector>>,
+}
+kubegen::object_serde! {
+    DeviceClassSpec {
+        config: "config" optional,
+        extended_resource_name: "extendedResourceName" optional,
+        selectors: "selectors" optional,
+    }
 }

@@ -6,40 +6,20 @@
 /// This is an alpha type and requires enabling the DynamicResourceAllocation feature gate.
 ///
 /// `resource.k8s.io/v1beta2` `ResourceClaim`, namespaced, plural `resourceclaims`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResourceClaim {
     /// Standard object metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// Spec describes what is being requested and how to configure it. The spec is immutable.
     pub spec: super::ResourceClaimSpec,
     /// Status describes whether the claim is ready to use and what has been allocated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ResourceClaimStatus>,
 }
-
-impl serde::Serialize for ResourceClaim {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            spec: &'a super::ResourceClaimSpec,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            status: &'a Option<ResourceClaimStatus>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-            status: &self.status,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    ResourceClaim as resource {
+        metadata: "metadata" default,
+        spec: "spec" required,
+        status: "status" optional,
     }
 }
 
@@ -70,17 +50,15 @@ impl kubegen::Metadata for ResourceClaim {
 /// AllocatedDeviceStatus contains the status of an allocated device, if the driver chooses to report it. This may include driver-specific information.
 ///
 /// The combination of Driver, Pool, Device, and ShareID must match the corresponding key in Status.Allocation.Devices.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AllocatedDeviceStatus {
     /// Conditions contains the latest observation of the device's state. If the device has been configured according to the class and claim config references, the `Ready` condition should be True.
     ///
     /// Must not contain more than 8 entries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<kubegen::meta::v1::Condition>>,
     /// Data contains arbitrary driver-specific data.
     ///
     /// The length of the raw data must be smaller or equal to 10 Ki.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<kubegen::runtime::RawExtension>,
     /// Device references one device instance via its name in the driver's resource pool. It must be a DNS label.
     pub device: String,
@@ -89,93 +67,103 @@ pub struct AllocatedDeviceStatus {
     /// Must be a DNS subdomain and should end with a DNS domain owned by the vendor of the driver. It should use only lower case characters.
     pub driver: String,
     /// NetworkData contains network-related information specific to the device.
-    #[serde(rename = "networkData")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_data: Option<NetworkDeviceData>,
     /// This name together with the driver name and the device name field identify which device was allocated (`<driver name>/<pool name>/<device name>`).
     ///
     /// Must not be longer than 253 characters and may contain one or more DNS sub-domains separated by slashes.
     pub pool: String,
     /// ShareID uniquely identifies an individual allocation share of the device.
-    #[serde(rename = "shareID")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub share_id: Option<String>,
+}
+kubegen::object_serde! {
+    AllocatedDeviceStatus {
+        conditions: "conditions" optional,
+        data: "data" optional,
+        device: "device" required,
+        driver: "driver" required,
+        network_data: "networkData" optional,
+        pool: "pool" required,
+        share_id: "shareID" optional,
+    }
 }
 
 /// AllocationResult contains attributes of an allocated resource.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AllocationResult {
     /// AllocationTimestamp stores the time when the resources were allocated. This field is not guaranteed to be set, in which case that time is unknown.
     ///
     /// This is a beta field and requires enabling the DRADeviceBindingConditions and DRAResourceClaimDeviceStatus feature gate.
-    #[serde(rename = "allocationTimestamp")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allocation_timestamp: Option<kubegen::time::Time>,
     /// Devices is the result of allocating devices.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub devices: Option<DeviceAllocationResult>,
     /// NodeSelector defines where the allocated resources are available. If unset, they are available everywhere.
-    #[serde(rename = "nodeSelector")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_selector: Option<super::super::super::core::v1::NodeSelector>,
+}
+kubegen::object_serde! {
+    AllocationResult {
+        allocation_timestamp: "allocationTimestamp" optional,
+        devices: "devices" optional,
+        node_selector: "nodeSelector" optional,
+    }
 }
 
 /// DeviceAllocationConfiguration gets embedded in an AllocationResult.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeviceAllocationConfiguration {
     /// Opaque provides driver-specific configuration parameters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opaque: Option<super::OpaqueDeviceConfiguration>,
     /// Requests lists the names of requests where the configuration applies. If empty, its applies to all requests.
     ///
     /// References to subrequests must include the name of the main request and may include the subrequest using the format <main request>[/<subrequest>]. If just the main request is given, the configuration applies to all subrequests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requests: Option<Vec<String>>,
     /// Source records whether the configuration comes from a class and thus is not something that a normal user would have been able to set or from a claim.
     pub source: String,
 }
+kubegen::object_serde! {
+    DeviceAllocationConfiguration {
+        opaque: "opaque" optional,
+        requests: "requests" optional,
+        source: "source" required,
+    }
+}
 
 /// DeviceAllocationResult is the result of allocating devices.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeviceAllocationResult {
     /// This field is a combination of all the claim and class configuration parameters. Drivers can distinguish between those based on a flag.
     ///
     /// This includes configuration parameters for drivers which have no allocated devices in the result because it is up to the drivers which configuration parameters they support. They can silently ignore unknown configuration parameters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<Vec<DeviceAllocationConfiguration>>,
     /// Results lists all allocated devices.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<DeviceRequestAllocationResult>>,
+}
+kubegen::object_serde! {
+    DeviceAllocationResult {
+        config: "config" optional,
+        results: "results" optional,
+    }
 }
 
 /// DeviceRequestAllocationResult contains the allocation result for one request.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeviceRequestAllocationResult {
     /// AdminAccess indicates that this device was allocated for administrative access. See the corresponding request field for a definition of mode.
     ///
     /// This is an alpha field and requires enabling the DRAAdminAccess feature gate. Admin access is disabled if this field is unset or set to false, otherwise it is enabled.
-    #[serde(rename = "adminAccess")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub admin_access: Option<bool>,
     /// BindingConditions contains a copy of the BindingConditions from the corresponding ResourceSlice at the time of allocation.
     ///
     /// This is a beta field and requires enabling the DRADeviceBindingConditions and DRAResourceClaimDeviceStatus feature gates.
-    #[serde(rename = "bindingConditions")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub binding_conditions: Option<Vec<String>>,
     /// BindingFailureConditions contains a copy of the BindingFailureConditions from the corresponding ResourceSlice at the time of allocation.
     ///
     /// This is a beta field and requires enabling the DRADeviceBindingConditions and DRAResourceClaimDeviceStatus feature gates.
-    #[serde(rename = "bindingFailureConditions")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub binding_failure_conditions: Option<Vec<String>>,
     /// ConsumedCapacity tracks the amount of capacity consumed per device as part of the claim request. The consumed amount may differ from the requested amount: it is rounded up to the nearest valid value based on the device’s requestPolicy if applicable (i.e., may not be less than the requested amount).
     ///
     /// The total consumed capacity for each device must not exceed the DeviceCapacity's Value.
     ///
     /// This field is populated only for devices that allow multiple allocations. All capacity entries are included, even if the consumed amount is zero.
-    #[serde(rename = "consumedCapacity")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consumed_capacity: Option<std::collections::BTreeMap<String, kubegen::quantity::Quantity>>,
     /// Device references one device instance via its name in the driver's resource pool. It must be a DNS label.
     pub device: String,
@@ -192,44 +180,55 @@ pub struct DeviceRequestAllocationResult {
     /// Multiple devices may have been allocated per request.
     pub request: String,
     /// ShareID uniquely identifies an individual allocation share of the device, used when the device supports multiple simultaneous allocations. It serves as an additional map key to differentiate concurrent shares of the same device.
-    #[serde(rename = "shareID")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub share_id: Option<String>,
     /// A copy of all tolerations specified in the request at the time when the device got allocated.
     ///
     /// The maximum number of tolerations is 16.
     ///
     /// This is a beta field and requires enabling the DRADeviceTaints feature gate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tolerations: Option<Vec<super::DeviceToleration>>,
+}
+kubegen::object_serde! {
+    DeviceRequestAllocationResult {
+        admin_access: "adminAccess" optional,
+        binding_conditions: "bindingConditions" optional,
+        binding_failure_conditions: "bindingFailureConditions" optional,
+        consumed_capacity: "consumedCapacity" optional,
+        device: "device" required,
+        driver: "driver" required,
+        pool: "pool" required,
+        request: "request" required,
+        share_id: "shareID" optional,
+        tolerations: "tolerations" optional,
+    }
 }
 
 /// NetworkDeviceData provides network-related details for the allocated device. This information may be filled by drivers or other components to configure or identify the device within a network context.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NetworkDeviceData {
     /// HardwareAddress represents the hardware address (e.g. MAC Address) of the device's network interface.
     ///
     /// Must not be longer than 128 bytes.
-    #[serde(rename = "hardwareAddress")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hardware_address: Option<String>,
     /// InterfaceName specifies the name of the network interface associated with the allocated device. This might be the name of a physical or virtual network interface being configured in the pod.
     ///
     /// Must not be longer than 256 bytes.
-    #[serde(rename = "interfaceName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interface_name: Option<String>,
     /// IPs lists the network addresses assigned to the device's network interface. This can include both IPv4 and IPv6 addresses. The IPs are in the CIDR notation, which includes both the address and the associated subnet mask. e.g.: "192.0.2.5/24" for IPv4 and "2001:db8::5/64" for IPv6.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ips: Option<Vec<String>>,
+}
+kubegen::object_serde! {
+    NetworkDeviceData {
+        hardware_address: "hardwareAddress" optional,
+        interface_name: "interfaceName" optional,
+        ips: "ips" optional,
+    }
 }
 
 /// ResourceClaimConsumerReference contains enough information to let you locate the consumer of a ResourceClaim. The user must be a resource in the same namespace as the ResourceClaim.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResourceClaimConsumerReference {
     /// APIGroup is the group for the resource being referenced. It is empty for the core API. This matches the group in the APIVersion that is used when creating the resources.
-    #[serde(rename = "apiGroup")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_group: Option<String>,
     /// Name is the name of resource being referenced.
     pub name: String,
@@ -238,15 +237,21 @@ pub struct ResourceClaimConsumerReference {
     /// UID identifies exactly one incarnation of the resource.
     pub uid: String,
 }
+kubegen::object_serde! {
+    ResourceClaimConsumerReference {
+        api_group: "apiGroup" optional,
+        name: "name" required,
+        resource: "resource" required,
+        uid: "uid" required,
+    }
+}
 
 /// ResourceClaimStatus tracks whether the resource has been allocated and what the result of that was.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResourceClaimStatus {
     /// Allocation is set once the claim has been allocated successfully.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allocation: Option<AllocationResult>,
     /// Devices contains the status of each device allocated for this claim, as reported by the driver. This can include driver-specific information. Entries are owned by their respective drivers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub devices: Option<Vec<AllocatedDeviceStatus>>,
     /// ReservedFor indicates which entities are currently allowed to use the claim. A Pod which references a ResourceClaim which is not reserved for that Pod will not be started. A claim that is in use or might be in use because it has been reserved must not get deallocated.
     ///
@@ -255,7 +260,12 @@ pub struct ResourceClaimStatus {
     /// Both schedulers try to add their pod to the claim.status.reservedFor field, but only the update that reaches the API server first gets stored. The other one fails with an error and the scheduler which issued it knows that it must put the pod back into the queue, waiting for the ResourceClaim to become usable again.
     ///
     /// There can be at most 256 such reservations. This may get increased in the future, but not reduced.
-    #[serde(rename = "reservedFor")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reserved_for: Option<Vec<ResourceClaimConsumerReference>>,
+}
+kubegen::object_serde! {
+    ResourceClaimStatus {
+        allocation: "allocation" optional,
+        devices: "devices" optional,
+        reserved_for: "reservedFor" optional,
+    }
 }

@@ -4,58 +4,26 @@
 /// PriorityClass defines mapping from a priority class name to the priority integer value. The value can be any valid integer.
 ///
 /// `scheduling.k8s.io/v1` `PriorityClass`, cluster-scoped, plural `priorityclasses`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PriorityClass {
     /// description is an arbitrary string that usually provides guidelines on when this priority class should be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// globalDefault specifies whether this PriorityClass should be considered as the default priority for pods that do not have any priority class. Only one PriorityClass can be marked as `globalDefault`. However, if more than one PriorityClasses exists with their `globalDefault` field set to true, the smallest value of such global default PriorityClasses will be used as the default priority.
-    #[serde(rename = "globalDefault")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub global_default: Option<bool>,
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// preemptionPolicy is the Policy for preempting pods with lower priority. One of Never, PreemptLowerPriority. Defaults to PreemptLowerPriority if unset.
-    #[serde(rename = "preemptionPolicy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preemption_policy: Option<String>,
     /// value represents the integer value of this priority class. This is the actual priority that pods receive when they have the name of this class in their pod spec.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<i32>,
 }
-
-impl serde::Serialize for PriorityClass {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            description: &'a Option<String>,
-            #[serde(rename = "globalDefault")]
-            #[serde(skip_serializing_if = "Option::is_none")]
-            global_default: &'a Option<bool>,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            #[serde(rename = "preemptionPolicy")]
-            #[serde(skip_serializing_if = "Option::is_none")]
-            preemption_policy: &'a Option<String>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            value: &'a Option<i32>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            description: &self.description,
-            global_default: &self.global_default,
-            metadata: &self.metadata,
-            preemption_policy: &self.preemption_policy,
-            value: &self.value,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    PriorityClass as resource {
+        description: "description" optional,
+        global_default: "globalDefault" optional,
+        metadata: "metadata" default,
+        preemption_policy: "preemptionPolicy" optional,
+        value: "value" optional,
     }
 }
 

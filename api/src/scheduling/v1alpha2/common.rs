@@ -2,25 +2,27 @@
 // Command: `cargo xtask generate (kubegen generate ../shared/specs/kubernetes/swagger.json --out api --runtime-path ../runtime --crate-name kubegen-api)`
 
 /// GangSchedulingPolicy defines the parameters for gang scheduling.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GangSchedulingPolicy {
     /// MinCount is the minimum number of pods that must be schedulable or scheduled at the same time for the scheduler to admit the entire group. It must be a positive integer.
-    #[serde(rename = "minCount")]
     pub min_count: i32,
+}
+kubegen::object_serde! {
+    GangSchedulingPolicy {
+        min_count: "minCount" required,
+    }
 }
 
 /// PodGroupResourceClaim references exactly one ResourceClaim, either directly or by naming a ResourceClaimTemplate which is then turned into a ResourceClaim for the PodGroup.
 ///
 /// It adds a name to it that uniquely identifies the ResourceClaim inside the PodGroup. Pods that need access to the ResourceClaim define a matching reference in its own Spec.ResourceClaims. The Pod's claim must match all fields of the PodGroup's claim exactly.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PodGroupResourceClaim {
     /// Name uniquely identifies this resource claim inside the PodGroup. This must be a DNS_LABEL.
     pub name: String,
     /// ResourceClaimName is the name of a ResourceClaim object in the same namespace as this PodGroup. The ResourceClaim will be reserved for the PodGroup instead of its individual pods.
     ///
     /// Exactly one of ResourceClaimName and ResourceClaimTemplateName must be set.
-    #[serde(rename = "resourceClaimName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_claim_name: Option<String>,
     /// ResourceClaimTemplateName is the name of a ResourceClaimTemplate object in the same namespace as this PodGroup.
     ///
@@ -29,33 +31,51 @@ pub struct PodGroupResourceClaim {
     /// This field is immutable and no changes will be made to the corresponding ResourceClaim by the control plane after creating the ResourceClaim.
     ///
     /// Exactly one of ResourceClaimName and ResourceClaimTemplateName must be set.
-    #[serde(rename = "resourceClaimTemplateName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_claim_template_name: Option<String>,
+}
+kubegen::object_serde! {
+    PodGroupResourceClaim {
+        name: "name" required,
+        resource_claim_name: "resourceClaimName" optional,
+        resource_claim_template_name: "resourceClaimTemplateName" optional,
+    }
 }
 
 /// PodGroupSchedulingConstraints defines scheduling constraints (e.g. topology) for a PodGroup.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PodGroupSchedulingConstraints {
     /// Topology defines the topology constraints for the pod group. Currently only a single topology constraint can be specified. This may change in the future.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topology: Option<Vec<TopologyConstraint>>,
+}
+kubegen::object_serde! {
+    PodGroupSchedulingConstraints {
+        topology: "topology" optional,
+    }
 }
 
 /// PodGroupSchedulingPolicy defines the scheduling configuration for a PodGroup. Exactly one policy must be set.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PodGroupSchedulingPolicy {
     /// Basic specifies that the pods in this group should be scheduled using standard Kubernetes scheduling behavior.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub basic: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Gang specifies that the pods in this group should be scheduled using all-or-nothing semantics.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gang: Option<GangSchedulingPolicy>,
+}
+kubegen::object_serde! {
+    PodGroupSchedulingPolicy {
+        basic: "basic" optional,
+        gang: "gang" optional,
+    }
 }
 
 /// TopologyConstraint defines a topology constraint for a PodGroup.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TopologyConstraint {
     /// Key specifies the key of the node label representing the topology domain. All pods within the PodGroup must be colocated within the same domain instance. Different PodGroups can land on different domain instances even if they derive from the same PodGroupTemplate. Examples: "topology.kubernetes.io/rack"
     pub key: String,
+}
+kubegen::object_serde! {
+    TopologyConstraint {
+        key: "key" required,
+    }
 }

@@ -4,40 +4,20 @@
 /// PodGroup represents a runtime instance of pods grouped together. PodGroups are created by workload controllers (Job, LWS, JobSet, etc...) from Workload.podGroupTemplates. PodGroup API enablement is toggled by the GenericWorkload feature gate.
 ///
 /// `scheduling.k8s.io/v1alpha2` `PodGroup`, namespaced, plural `podgroups`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PodGroup {
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// Spec defines the desired state of the PodGroup.
     pub spec: PodGroupSpec,
     /// Status represents the current observed state of the PodGroup.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<PodGroupStatus>,
 }
-
-impl serde::Serialize for PodGroup {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            spec: &'a PodGroupSpec,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            status: &'a Option<PodGroupStatus>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-            status: &self.status,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    PodGroup as resource {
+        metadata: "metadata" default,
+        spec: "spec" required,
+        status: "status" optional,
     }
 }
 
@@ -66,53 +46,56 @@ impl kubegen::Metadata for PodGroup {
 }
 
 /// PodGroupResourceClaimStatus is stored in the PodGroupStatus for each PodGroupResourceClaim which references a ResourceClaimTemplate. It stores the generated name for the corresponding ResourceClaim.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PodGroupResourceClaimStatus {
     /// Name uniquely identifies this resource claim inside the PodGroup. This must match the name of an entry in podgroup.spec.resourceClaims, which implies that the string must be a DNS_LABEL.
     pub name: String,
     /// ResourceClaimName is the name of the ResourceClaim that was generated for the PodGroup in the namespace of the PodGroup. If this is unset, then generating a ResourceClaim was not necessary. The podgroup.spec.resourceClaims entry can be ignored in this case.
-    #[serde(rename = "resourceClaimName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_claim_name: Option<String>,
+}
+kubegen::object_serde! {
+    PodGroupResourceClaimStatus {
+        name: "name" required,
+        resource_claim_name: "resourceClaimName" optional,
+    }
 }
 
 /// PodGroupSpec defines the desired state of a PodGroup.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PodGroupSpec {
     /// DisruptionMode defines the mode in which a given PodGroup can be disrupted. Controllers are expected to fill this field by copying it from a PodGroupTemplate. One of Pod, PodGroup. Defaults to Pod if unset. This field is immutable. This field is available only when the WorkloadAwarePreemption feature gate is enabled.
-    #[serde(rename = "disruptionMode")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disruption_mode: Option<String>,
     /// PodGroupTemplateRef references an optional PodGroup template within other object (e.g. Workload) that was used to create the PodGroup. This field is immutable.
-    #[serde(rename = "podGroupTemplateRef")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_group_template_ref: Option<PodGroupTemplateReference>,
     /// Priority is the value of priority of this pod group. Various system components use this field to find the priority of the pod group. When Priority Admission Controller is enabled, it prevents users from setting this field. The admission controller populates this field from PriorityClassName. The higher the value, the higher the priority. This field is immutable. This field is available only when the WorkloadAwarePreemption feature gate is enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
     /// PriorityClassName defines the priority that should be considered when scheduling this pod group. Controllers are expected to fill this field by copying it from a PodGroupTemplate. Otherwise, it is validated and resolved similarly to the PriorityClassName on PodGroupTemplate (i.e. if no priority class is specified, admission control can set this to the global default priority class if it exists. Otherwise, the pod group's priority will be zero). This field is immutable. This field is available only when the WorkloadAwarePreemption feature gate is enabled.
-    #[serde(rename = "priorityClassName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority_class_name: Option<String>,
     /// ResourceClaims defines which ResourceClaims may be shared among Pods in the group. Pods consume the devices allocated to a PodGroup's claim by defining a claim in its own Spec.ResourceClaims that matches the PodGroup's claim exactly. The claim must have the same name and refer to the same ResourceClaim or ResourceClaimTemplate.
     ///
     /// This is an alpha-level field and requires that the DRAWorkloadResourceClaims feature gate is enabled.
     ///
     /// This field is immutable.
-    #[serde(rename = "resourceClaims")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_claims: Option<Vec<super::PodGroupResourceClaim>>,
     /// SchedulingConstraints defines optional scheduling constraints (e.g. topology) for this PodGroup. Controllers are expected to fill this field by copying it from a PodGroupTemplate. This field is immutable. This field is only available when the TopologyAwareWorkloadScheduling feature gate is enabled.
-    #[serde(rename = "schedulingConstraints")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduling_constraints: Option<super::PodGroupSchedulingConstraints>,
     /// SchedulingPolicy defines the scheduling policy for this instance of the PodGroup. Controllers are expected to fill this field by copying it from a PodGroupTemplate. This field is immutable.
-    #[serde(rename = "schedulingPolicy")]
     pub scheduling_policy: super::PodGroupSchedulingPolicy,
+}
+kubegen::object_serde! {
+    PodGroupSpec {
+        disruption_mode: "disruptionMode" optional,
+        pod_group_template_ref: "podGroupTemplateRef" optional,
+        priority: "priority" optional,
+        priority_class_name: "priorityClassName" optional,
+        resource_claims: "resourceClaims" optional,
+        scheduling_constraints: "schedulingConstraints" optional,
+        scheduling_policy: "schedulingPolicy" required,
+    }
 }
 
 /// PodGroupStatus represents information about the status of a pod group.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PodGroupStatus {
     /// Conditions represent the latest observations of the PodGroup's state.
     ///
@@ -126,29 +109,40 @@ pub struct PodGroupStatus {
     ///
     /// Known reasons for the DisruptionTarget condition: - "PreemptionByScheduler": The PodGroup was preempted by the scheduler to make room for
     ///   higher-priority PodGroups or Pods.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<kubegen::meta::v1::Condition>>,
     /// Status of resource claims.
-    #[serde(rename = "resourceClaimStatuses")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_claim_statuses: Option<Vec<PodGroupResourceClaimStatus>>,
+}
+kubegen::object_serde! {
+    PodGroupStatus {
+        conditions: "conditions" optional,
+        resource_claim_statuses: "resourceClaimStatuses" optional,
+    }
 }
 
 /// PodGroupTemplateReference references a PodGroup template defined in some object (e.g. Workload). Exactly one reference must be set.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PodGroupTemplateReference {
     /// Workload references the PodGroupTemplate within the Workload object that was used to create the PodGroup.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workload: Option<WorkloadPodGroupTemplateReference>,
+}
+kubegen::object_serde! {
+    PodGroupTemplateReference {
+        workload: "workload" optional,
+    }
 }
 
 /// WorkloadPodGroupTemplateReference references the PodGroupTemplate within the Workload object.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WorkloadPodGroupTemplateReference {
     /// PodGroupTemplateName defines the PodGroupTemplate name within the Workload object.
-    #[serde(rename = "podGroupTemplateName")]
     pub pod_group_template_name: String,
     /// WorkloadName defines the name of the Workload object.
-    #[serde(rename = "workloadName")]
     pub workload_name: String,
+}
+kubegen::object_serde! {
+    WorkloadPodGroupTemplateReference {
+        pod_group_template_name: "podGroupTemplateName" required,
+        workload_name: "workloadName" required,
+    }
 }

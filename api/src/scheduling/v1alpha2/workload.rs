@@ -4,34 +4,17 @@
 /// Workload allows for expressing scheduling constraints that should be used when managing the lifecycle of workloads from the scheduling perspective, including scheduling, preemption, eviction and other phases. Workload API enablement is toggled by the GenericWorkload feature gate.
 ///
 /// `scheduling.k8s.io/v1alpha2` `Workload`, namespaced, plural `workloads`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Workload {
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// Spec defines the desired behavior of a Workload.
     pub spec: WorkloadSpec,
 }
-
-impl serde::Serialize for Workload {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            spec: &'a WorkloadSpec,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    Workload as resource {
+        metadata: "metadata" default,
+        spec: "spec" required,
     }
 }
 
@@ -60,60 +43,68 @@ impl kubegen::Metadata for Workload {
 }
 
 /// PodGroupTemplate represents a template for a set of pods with a scheduling policy.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PodGroupTemplate {
     /// DisruptionMode defines the mode in which a given PodGroup can be disrupted. One of Pod, PodGroup. This field is available only when the WorkloadAwarePreemption feature gate is enabled.
-    #[serde(rename = "disruptionMode")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disruption_mode: Option<String>,
     /// Name is a unique identifier for the PodGroupTemplate within the Workload. It must be a DNS label. This field is immutable.
     pub name: String,
     /// Priority is the value of priority of pod groups created from this template. Various system components use this field to find the priority of the pod group. When Priority Admission Controller is enabled, it prevents users from setting this field. The admission controller populates this field from PriorityClassName. The higher the value, the higher the priority. This field is available only when the WorkloadAwarePreemption feature gate is enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
     /// PriorityClassName indicates the priority that should be considered when scheduling a pod group created from this template. If no priority class is specified, admission control can set this to the global default priority class if it exists. Otherwise, pod groups created from this template will have the priority set to zero. This field is available only when the WorkloadAwarePreemption feature gate is enabled.
-    #[serde(rename = "priorityClassName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority_class_name: Option<String>,
     /// ResourceClaims defines which ResourceClaims may be shared among Pods in the group. Pods consume the devices allocated to a PodGroup's claim by defining a claim in its own Spec.ResourceClaims that matches the PodGroup's claim exactly. The claim must have the same name and refer to the same ResourceClaim or ResourceClaimTemplate.
     ///
     /// This is an alpha-level field and requires that the DRAWorkloadResourceClaims feature gate is enabled.
     ///
     /// This field is immutable.
-    #[serde(rename = "resourceClaims")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_claims: Option<Vec<super::PodGroupResourceClaim>>,
     /// SchedulingConstraints defines optional scheduling constraints (e.g. topology) for this PodGroupTemplate. This field is only available when the TopologyAwareWorkloadScheduling feature gate is enabled.
-    #[serde(rename = "schedulingConstraints")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduling_constraints: Option<super::PodGroupSchedulingConstraints>,
     /// SchedulingPolicy defines the scheduling policy for this PodGroupTemplate.
-    #[serde(rename = "schedulingPolicy")]
     pub scheduling_policy: super::PodGroupSchedulingPolicy,
+}
+kubegen::object_serde! {
+    PodGroupTemplate {
+        disruption_mode: "disruptionMode" optional,
+        name: "name" required,
+        priority: "priority" optional,
+        priority_class_name: "priorityClassName" optional,
+        resource_claims: "resourceClaims" optional,
+        scheduling_constraints: "schedulingConstraints" optional,
+        scheduling_policy: "schedulingPolicy" required,
+    }
 }
 
 /// TypedLocalObjectReference allows to reference typed object inside the same namespace.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TypedLocalObjectReference {
     /// APIGroup is the group for the resource being referenced. If APIGroup is empty, the specified Kind must be in the core API group. For any other third-party types, setting APIGroup is required. It must be a DNS subdomain.
-    #[serde(rename = "apiGroup")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_group: Option<String>,
     /// Kind is the type of resource being referenced. It must be a path segment name.
     pub kind: String,
     /// Name is the name of resource being referenced. It must be a path segment name.
     pub name: String,
 }
+kubegen::object_serde! {
+    TypedLocalObjectReference {
+        api_group: "apiGroup" optional,
+        kind: "kind" required,
+        name: "name" required,
+    }
+}
 
 /// WorkloadSpec defines the desired state of a Workload.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WorkloadSpec {
     /// ControllerRef is an optional reference to the controlling object, such as a Deployment or Job. This field is intended for use by tools like CLIs to provide a link back to the original workload definition. This field is immutable.
-    #[serde(rename = "controllerRef")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub controller_ref: Option<TypedLocalObjectReference>,
     /// PodGroupTemplates is the list of templates that make up the Workload. The maximum number of templates is 8. This field is immutable.
-    #[serde(rename = "podGroupTemplates")]
-    #[serde(deserialize_with = "kubegen::serde_null::null_as_default")]
     pub pod_group_templates: Vec<PodGroupTemplate>,
+}
+kubegen::object_serde! {
+    WorkloadSpec {
+        controller_ref: "controllerRef" optional,
+        pod_group_templates: "podGroupTemplates" list,
+    }
 }

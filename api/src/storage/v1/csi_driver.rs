@@ -4,34 +4,17 @@
 /// CSIDriver captures information about a Container Storage Interface (CSI) volume driver deployed on the cluster. Kubernetes attach detach controller uses this object to determine whether attach is required. Kubelet uses this object to determine whether pod information needs to be passed on mount. CSIDriver objects are non-namespaced.
 ///
 /// `storage.k8s.io/v1` `CSIDriver`, cluster-scoped, plural `csidrivers`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CSIDriver {
     /// Standard object metadata. metadata.Name indicates the name of the CSI driver that this object refers to; it MUST be the same name returned by the CSI GetPluginName() call for that driver. The driver name must be 63 characters or less, beginning and ending with an alphanumeric character ([a-z0-9A-Z]) with dashes (-), dots (.), and alphanumerics between. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// spec represents the specification of the CSI Driver.
     pub spec: CSIDriverSpec,
 }
-
-impl serde::Serialize for CSIDriver {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            spec: &'a CSIDriverSpec,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    CSIDriver as resource {
+        metadata: "metadata" default,
+        spec: "spec" required,
     }
 }
 
@@ -60,29 +43,23 @@ impl kubegen::Metadata for CSIDriver {
 }
 
 /// CSIDriverSpec is the specification of a CSIDriver.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CSIDriverSpec {
     /// attachRequired indicates this CSI volume driver requires an attach operation (because it implements the CSI ControllerPublishVolume() method), and that the Kubernetes attach detach controller should call the attach volume interface which checks the volumeattachment status and waits until the volume is attached before proceeding to mounting. The CSI external-attacher coordinates with CSI volume driver and updates the volumeattachment status when the attach operation is complete. If the value is specified to false, the attach operation will be skipped. Otherwise the attach operation will be called.
     ///
     /// This field is immutable.
-    #[serde(rename = "attachRequired")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attach_required: Option<bool>,
     /// fsGroupPolicy defines if the underlying volume supports changing ownership and permission of the volume before being mounted. Refer to the specific FSGroupPolicy values for additional details.
     ///
     /// This field was immutable in Kubernetes < 1.29 and now is mutable.
     ///
     /// Defaults to ReadWriteOnceWithFSType, which will examine each volume to determine if Kubernetes should modify ownership and permissions of the volume. With the default policy the defined fsGroup will only be applied if a fstype is defined and the volume's access mode contains ReadWriteOnce.
-    #[serde(rename = "fsGroupPolicy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fs_group_policy: Option<String>,
     /// nodeAllocatableUpdatePeriodSeconds specifies the interval between periodic updates of the CSINode allocatable capacity for this driver. When set, both periodic updates and updates triggered by capacity-related failures are enabled. If not set, no updates occur (neither periodic nor upon detecting capacity-related failures), and the allocatable.count remains static. The minimum allowed value for this field is 10 seconds.
     ///
     /// This feature requires the MutableCSINodeAllocatableCount feature gate to be enabled.
     ///
     /// This field is mutable.
-    #[serde(rename = "nodeAllocatableUpdatePeriodSeconds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_allocatable_update_period_seconds: Option<i64>,
     /// podInfoOnMount indicates this CSI volume driver requires additional pod information (like podName, podUID, etc.) during mount operations, if set to true. If set to false, pod information will not be passed on mount. Default is false.
     ///
@@ -94,8 +71,6 @@ pub struct CSIDriverSpec {
     /// "csi.storage.k8s.io/ephemeral" is a new feature in Kubernetes 1.16. It is only required for drivers which support both the "Persistent" and "Ephemeral" VolumeLifecycleMode. Other drivers can leave pod info disabled and/or ignore this field. As Kubernetes 1.15 doesn't support this field, drivers can only support one mode when deployed on such a cluster and the deployment determines which mode that is, for example via a command line parameter of the driver.
     ///
     /// This field was immutable in Kubernetes < 1.29 and now is mutable.
-    #[serde(rename = "podInfoOnMount")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_info_on_mount: Option<bool>,
     /// PreventPodSchedulingIfMissing indicates that the CSI driver wants to prevent pod scheduling if the CSI driver on the node is missing.
     ///
@@ -104,14 +79,10 @@ pub struct CSIDriverSpec {
     /// For components(such as cluster-autoscaler) that embed the scheduler and run pod placement simulations using scheduler plugins, they MUST be aware of CSI driver registration information via CSINode object. They must create simulated CSINode objects in addition to Node objects during scheduling simulation, otherwise if PreventPodSchedulingIfMissing is enabled globally for CSIDriver object, any newly created node may be rejected by the scheduler because of missing CSI driver information from the node.
     ///
     /// This is an alpha feature and requires the VolumeLimitScaling feature gate to be enabled. Default is "false".
-    #[serde(rename = "preventPodSchedulingIfMissing")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prevent_pod_scheduling_if_missing: Option<bool>,
     /// requiresRepublish indicates the CSI driver wants `NodePublishVolume` being periodically called to reflect any possible change in the mounted volume. This field defaults to false.
     ///
     /// Note: After a successful initial NodePublishVolume call, subsequent calls to NodePublishVolume should only update the contents of the volume. New mount points will not be seen by a running container.
-    #[serde(rename = "requiresRepublish")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requires_republish: Option<bool>,
     /// seLinuxMount specifies if the CSI driver supports "-o context" mount option.
     ///
@@ -120,8 +91,6 @@ pub struct CSIDriverSpec {
     /// When "false", Kubernetes won't pass any special SELinux mount options to the driver. This is typical for volumes that represent subdirectories of a bigger shared filesystem.
     ///
     /// Default is "false".
-    #[serde(rename = "seLinuxMount")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub se_linux_mount: Option<bool>,
     /// serviceAccountTokenInSecrets is an opt-in for CSI drivers to indicate that service account tokens should be passed via the Secrets field in NodePublishVolumeRequest instead of the VolumeContext field. The CSI specification provides a dedicated Secrets field for sensitive information like tokens, which is the appropriate mechanism for handling credentials. This addresses security concerns where sensitive tokens were being logged as part of volume context.
     ///
@@ -132,8 +101,6 @@ pub struct CSIDriverSpec {
     /// This field can only be set when TokenRequests is configured. The API server will reject CSIDriver specs that set this field without TokenRequests.
     ///
     /// Default behavior if unset is to pass tokens in the VolumeContext field.
-    #[serde(rename = "serviceAccountTokenInSecrets")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_account_token_in_secrets: Option<bool>,
     /// storageCapacity indicates that the CSI volume driver wants pod scheduling to consider the storage capacity that the driver deployment will report by creating CSIStorageCapacity objects with capacity information, if set to true.
     ///
@@ -142,8 +109,6 @@ pub struct CSIDriverSpec {
     /// Alternatively, the driver can be deployed with the field unset or false and it can be flipped later when storage capacity information has been published.
     ///
     /// This field was immutable in Kubernetes <= 1.22 and now is mutable.
-    #[serde(rename = "storageCapacity")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_capacity: Option<bool>,
     /// tokenRequests indicates the CSI driver needs pods' service account tokens it is mounting volume for to do necessary authentication. Kubelet will pass the tokens in VolumeContext in the CSI NodePublishVolume calls. The CSI driver should parse and validate the following VolumeContext: "csi.storage.k8s.io/serviceAccount.tokens": {
     ///   "<audience>": {
@@ -154,8 +119,6 @@ pub struct CSIDriverSpec {
     /// }
     ///
     /// Note: Audience in each TokenRequest should be different and at most one token is empty string. To receive a new token after expiry, RequiresRepublish can be used to trigger NodePublishVolume periodically.
-    #[serde(rename = "tokenRequests")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_requests: Option<Vec<TokenRequest>>,
     /// volumeLifecycleModes defines what kind of volumes this CSI volume driver supports. The default if the list is empty is "Persistent", which is the usage defined by the CSI specification and implemented in Kubernetes via the usual PV/PVC mechanism.
     ///
@@ -164,18 +127,35 @@ pub struct CSIDriverSpec {
     /// For more information about implementing this mode, see https://kubernetes-csi.github.io/docs/ephemeral-local-volumes.html A driver can support one or more of these modes and more modes may be added in the future.
     ///
     /// This field is beta. This field is immutable.
-    #[serde(rename = "volumeLifecycleModes")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volume_lifecycle_modes: Option<Vec<String>>,
+}
+kubegen::object_serde! {
+    CSIDriverSpec {
+        attach_required: "attachRequired" optional,
+        fs_group_policy: "fsGroupPolicy" optional,
+        node_allocatable_update_period_seconds: "nodeAllocatableUpdatePeriodSeconds" optional,
+        pod_info_on_mount: "podInfoOnMount" optional,
+        prevent_pod_scheduling_if_missing: "preventPodSchedulingIfMissing" optional,
+        requires_republish: "requiresRepublish" optional,
+        se_linux_mount: "seLinuxMount" optional,
+        service_account_token_in_secrets: "serviceAccountTokenInSecrets" optional,
+        storage_capacity: "storageCapacity" optional,
+        token_requests: "tokenRequests" optional,
+        volume_lifecycle_modes: "volumeLifecycleModes" optional,
+    }
 }
 
 /// TokenRequest contains parameters of a service account token.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TokenRequest {
     /// audience is the intended audience of the token in "TokenRequestSpec". It will default to the audiences of kube apiserver.
     pub audience: String,
     /// expirationSeconds is the duration of validity of the token in "TokenRequestSpec". It has the same default value of "ExpirationSeconds" in "TokenRequestSpec".
-    #[serde(rename = "expirationSeconds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiration_seconds: Option<i64>,
+}
+kubegen::object_serde! {
+    TokenRequest {
+        audience: "audience" required,
+        expiration_seconds: "expirationSeconds" optional,
+    }
 }

@@ -4,34 +4,17 @@
 /// CSINode holds information about all CSI drivers installed on a node. CSI drivers do not need to create the CSINode object directly. As long as they use the node-driver-registrar sidecar container, the kubelet will automatically populate the CSINode object for the CSI driver as part of kubelet plugin registration. CSINode has the same name as a node. If the object is missing, it means either there are no CSI Drivers available on the node, or the Kubelet version is low enough that it doesn't create this object. CSINode has an OwnerReference that points to the corresponding node object.
 ///
 /// `storage.k8s.io/v1` `CSINode`, cluster-scoped, plural `csinodes`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CSINode {
     /// Standard object's metadata. metadata.name must be the Kubernetes node name.
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// spec is the specification of CSINode
     pub spec: CSINodeSpec,
 }
-
-impl serde::Serialize for CSINode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            spec: &'a CSINodeSpec,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    CSINode as resource {
+        metadata: "metadata" default,
+        spec: "spec" required,
     }
 }
 
@@ -60,34 +43,46 @@ impl kubegen::Metadata for CSINode {
 }
 
 /// CSINodeDriver holds information about the specification of one CSI driver installed on a node
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CSINodeDriver {
     /// allocatable represents the volume resources of a node that are available for scheduling. This field is beta.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allocatable: Option<VolumeNodeResources>,
     /// name represents the name of the CSI driver that this object refers to. This MUST be the same name returned by the CSI GetPluginName() call for that driver.
     pub name: String,
     /// nodeID of the node from the driver point of view. This field enables Kubernetes to communicate with storage systems that do not share the same nomenclature for nodes. For example, Kubernetes may refer to a given node as "node1", but the storage system may refer to the same node as "nodeA". When Kubernetes issues a command to the storage system to attach a volume to a specific node, it can use this field to refer to the node name using the ID that the storage system will understand, e.g. "nodeA" instead of "node1". This field is required.
-    #[serde(rename = "nodeID")]
     pub node_id: String,
     /// topologyKeys is the list of keys supported by the driver. When a driver is initialized on a cluster, it provides a set of topology keys that it understands (e.g. "company.com/zone", "company.com/region"). When a driver is initialized on a node, it provides the same topology keys along with values. Kubelet will expose these topology keys as labels on its own node object. When Kubernetes does topology aware provisioning, it can use this list to determine which labels it should retrieve from the node object and pass back to the driver. It is possible for different nodes to use different topology keys. This can be empty if driver does not support topology.
-    #[serde(rename = "topologyKeys")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topology_keys: Option<Vec<String>>,
+}
+kubegen::object_serde! {
+    CSINodeDriver {
+        allocatable: "allocatable" optional,
+        name: "name" required,
+        node_id: "nodeID" required,
+        topology_keys: "topologyKeys" optional,
+    }
 }
 
 /// CSINodeSpec holds information about the specification of all CSI drivers installed on a node
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CSINodeSpec {
     /// drivers is a list of information of all CSI Drivers existing on a node. If all drivers in the list are uninstalled, this can become empty.
-    #[serde(deserialize_with = "kubegen::serde_null::null_as_default")]
     pub drivers: Vec<CSINodeDriver>,
+}
+kubegen::object_serde! {
+    CSINodeSpec {
+        drivers: "drivers" list,
+    }
 }
 
 /// VolumeNodeResources is a set of resource limits for scheduling of volumes.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct VolumeNodeResources {
     /// count indicates the maximum number of unique volumes managed by the CSI driver that can be used on a node. A volume that is both attached and mounted on a node is considered to be used once, not twice. The same rule applies for a unique volume that is shared among multiple pods on the same node. If this field is not specified, then the supported number of volumes on this node is unbounded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i32>,
+}
+kubegen::object_serde! {
+    VolumeNodeResources {
+        count: "count" optional,
+    }
 }

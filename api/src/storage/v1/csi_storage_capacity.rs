@@ -12,66 +12,34 @@
 /// They are consumed by the kube-scheduler when a CSI driver opts into capacity-aware scheduling with CSIDriverSpec.StorageCapacity. The scheduler compares the MaximumVolumeSize against the requested size of pending volumes to filter out unsuitable nodes. If MaximumVolumeSize is unset, it falls back to a comparison against the less precise Capacity. If that is also unset, the scheduler assumes that capacity is insufficient and tries some other node.
 ///
 /// `storage.k8s.io/v1` `CSIStorageCapacity`, namespaced, plural `csistoragecapacities`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CSIStorageCapacity {
     /// capacity is the value reported by the CSI driver in its GetCapacityResponse for a GetCapacityRequest with topology and parameters that match the previous fields.
     ///
     /// The semantic is currently (CSI spec 1.2) defined as: The available capacity, in bytes, of the storage that can be used to provision volumes. If not set, that information is currently unavailable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity: Option<kubegen::quantity::Quantity>,
     /// maximumVolumeSize is the value reported by the CSI driver in its GetCapacityResponse for a GetCapacityRequest with topology and parameters that match the previous fields.
     ///
     /// This is defined since CSI spec 1.4.0 as the largest size that may be used in a CreateVolumeRequest.capacity_range.required_bytes field to create a volume with the same parameters as those in GetCapacityRequest. The corresponding value in the Kubernetes API is ResourceRequirements.Requests in a volume claim.
-    #[serde(rename = "maximumVolumeSize")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maximum_volume_size: Option<kubegen::quantity::Quantity>,
     /// Standard object's metadata. The name has no particular meaning. It must be a DNS subdomain (dots allowed, 253 characters). To ensure that there are no conflicts with other CSI drivers on the cluster, the recommendation is to use csisc-<uuid>, a generated name, or a reverse-domain name which ends with the unique CSI driver name.
     ///
     /// Objects are namespaced.
     ///
     /// More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// nodeTopology defines which nodes have access to the storage for which capacity was reported. If not set, the storage is not accessible from any node in the cluster. If empty, the storage is accessible from all nodes. This field is immutable.
-    #[serde(rename = "nodeTopology")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_topology: Option<kubegen::meta::v1::LabelSelector>,
     /// storageClassName represents the name of the StorageClass that the reported capacity applies to. It must meet the same requirements as the name of a StorageClass object (non-empty, DNS subdomain). If that object no longer exists, the CSIStorageCapacity object is obsolete and should be removed by its creator. This field is immutable.
-    #[serde(rename = "storageClassName")]
     pub storage_class_name: String,
 }
-
-impl serde::Serialize for CSIStorageCapacity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            capacity: &'a Option<kubegen::quantity::Quantity>,
-            #[serde(rename = "maximumVolumeSize")]
-            #[serde(skip_serializing_if = "Option::is_none")]
-            maximum_volume_size: &'a Option<kubegen::quantity::Quantity>,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            #[serde(rename = "nodeTopology")]
-            #[serde(skip_serializing_if = "Option::is_none")]
-            node_topology: &'a Option<kubegen::meta::v1::LabelSelector>,
-            #[serde(rename = "storageClassName")]
-            storage_class_name: &'a String,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            capacity: &self.capacity,
-            maximum_volume_size: &self.maximum_volume_size,
-            metadata: &self.metadata,
-            node_topology: &self.node_topology,
-            storage_class_name: &self.storage_class_name,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    CSIStorageCapacity as resource {
+        capacity: "capacity" optional,
+        maximum_volume_size: "maximumVolumeSize" optional,
+        metadata: "metadata" default,
+        node_topology: "nodeTopology" optional,
+        storage_class_name: "storageClassName" required,
     }
 }
 

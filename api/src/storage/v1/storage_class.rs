@@ -6,81 +6,35 @@
 /// StorageClasses are non-namespaced; the name of the storage class according to etcd is in ObjectMeta.Name.
 ///
 /// `storage.k8s.io/v1` `StorageClass`, cluster-scoped, plural `storageclasses`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StorageClass {
     /// allowVolumeExpansion shows whether the storage class allow volume expand.
-    #[serde(rename = "allowVolumeExpansion")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_volume_expansion: Option<bool>,
     /// allowedTopologies restrict the node topologies where volumes can be dynamically provisioned. Each volume plugin defines its own supported topology specifications. An empty TopologySelectorTerm list means there is no topology restriction. This field is only honored by servers that enable the VolumeScheduling feature.
-    #[serde(rename = "allowedTopologies")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_topologies: Option<Vec<super::super::super::core::v1::TopologySelectorTerm>>,
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// mountOptions controls the mountOptions for dynamically provisioned PersistentVolumes of this storage class. e.g. ["ro", "soft"]. Not validated - mount of the PVs will simply fail if one is invalid.
-    #[serde(rename = "mountOptions")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mount_options: Option<Vec<String>>,
     /// parameters holds the parameters for the provisioner that should create volumes of this storage class.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parameters: Option<std::collections::BTreeMap<String, String>>,
     /// provisioner indicates the type of the provisioner.
     pub provisioner: String,
     /// reclaimPolicy controls the reclaimPolicy for dynamically provisioned PersistentVolumes of this storage class. Defaults to Delete.
-    #[serde(rename = "reclaimPolicy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reclaim_policy: Option<String>,
     /// volumeBindingMode indicates how PersistentVolumeClaims should be provisioned and bound.  When unset, VolumeBindingImmediate is used. This field is only honored by servers that enable the VolumeScheduling feature.
-    #[serde(rename = "volumeBindingMode")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volume_binding_mode: Option<String>,
 }
-
-impl serde::Serialize for StorageClass {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            #[serde(rename = "allowVolumeExpansion")]
-            #[serde(skip_serializing_if = "Option::is_none")]
-            allow_volume_expansion: &'a Option<bool>,
-            #[serde(rename = "allowedTopologies")]
-            #[serde(skip_serializing_if = "Option::is_none")]
-            allowed_topologies:
-                &'a Option<Vec<super::super::super::core::v1::TopologySelectorTerm>>,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            #[serde(rename = "mountOptions")]
-            #[serde(skip_serializing_if = "Option::is_none")]
-            mount_options: &'a Option<Vec<String>>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            parameters: &'a Option<std::collections::BTreeMap<String, String>>,
-            provisioner: &'a String,
-            #[serde(rename = "reclaimPolicy")]
-            #[serde(skip_serializing_if = "Option::is_none")]
-            reclaim_policy: &'a Option<String>,
-            #[serde(rename = "volumeBindingMode")]
-            #[serde(skip_serializing_if = "Option::is_none")]
-            volume_binding_mode: &'a Option<String>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            allow_volume_expansion: &self.allow_volume_expansion,
-            allowed_topologies: &self.allowed_topologies,
-            metadata: &self.metadata,
-            mount_options: &self.mount_options,
-            parameters: &self.parameters,
-            provisioner: &self.provisioner,
-            reclaim_policy: &self.reclaim_policy,
-            volume_binding_mode: &self.volume_binding_mode,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    StorageClass as resource {
+        allow_volume_expansion: "allowVolumeExpansion" optional,
+        allowed_topologies: "allowedTopologies" optional,
+        metadata: "metadata" default,
+        mount_options: "mountOptions" optional,
+        parameters: "parameters" optional,
+        provisioner: "provisioner" required,
+        reclaim_policy: "reclaimPolicy" optional,
+        volume_binding_mode: "volumeBindingMode" optional,
     }
 }
 

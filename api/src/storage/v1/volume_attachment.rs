@@ -6,40 +6,20 @@
 /// VolumeAttachment objects are non-namespaced.
 ///
 /// `storage.k8s.io/v1` `VolumeAttachment`, cluster-scoped, plural `volumeattachments`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct VolumeAttachment {
     /// Standard object metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// spec represents specification of the desired attach/detach volume behavior. Populated by the Kubernetes system.
     pub spec: VolumeAttachmentSpec,
     /// status represents status of the VolumeAttachment request. Populated by the entity completing the attach or detach operation, i.e. the external-attacher.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<VolumeAttachmentStatus>,
 }
-
-impl serde::Serialize for VolumeAttachment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            spec: &'a VolumeAttachmentSpec,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            status: &'a Option<VolumeAttachmentStatus>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-            status: &self.status,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    VolumeAttachment as resource {
+        metadata: "metadata" default,
+        spec: "spec" required,
+        status: "status" optional,
     }
 }
 
@@ -68,62 +48,75 @@ impl kubegen::Metadata for VolumeAttachment {
 }
 
 /// VolumeAttachmentSource represents a volume that should be attached. Right now only PersistentVolumes can be attached via external attacher, in the future we may allow also inline volumes in pods. Exactly one member can be set.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct VolumeAttachmentSource {
     /// inlineVolumeSpec contains all the information necessary to attach a persistent volume defined by a pod's inline VolumeSource. This field is populated only for the CSIMigration feature. It contains translated fields from a pod's inline VolumeSource to a PersistentVolumeSpec. This field is beta-level and is only honored by servers that enabled the CSIMigration feature.
-    #[serde(rename = "inlineVolumeSpec")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inline_volume_spec: Option<super::super::super::core::v1::PersistentVolumeSpec>,
     /// persistentVolumeName represents the name of the persistent volume to attach.
-    #[serde(rename = "persistentVolumeName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub persistent_volume_name: Option<String>,
+}
+kubegen::object_serde! {
+    VolumeAttachmentSource {
+        inline_volume_spec: "inlineVolumeSpec" optional,
+        persistent_volume_name: "persistentVolumeName" optional,
+    }
 }
 
 /// VolumeAttachmentSpec is the specification of a VolumeAttachment request.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct VolumeAttachmentSpec {
     /// attacher indicates the name of the volume driver that MUST handle this request. This is the name returned by GetPluginName().
     pub attacher: String,
     /// nodeName represents the node that the volume should be attached to.
-    #[serde(rename = "nodeName")]
     pub node_name: String,
     /// source represents the volume that should be attached.
     pub source: VolumeAttachmentSource,
 }
+kubegen::object_serde! {
+    VolumeAttachmentSpec {
+        attacher: "attacher" required,
+        node_name: "nodeName" required,
+        source: "source" required,
+    }
+}
 
 /// VolumeAttachmentStatus is the status of a VolumeAttachment request.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct VolumeAttachmentStatus {
     /// attachError represents the last error encountered during attach operation, if any. This field must only be set by the entity completing the attach operation, i.e. the external-attacher.
-    #[serde(rename = "attachError")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attach_error: Option<VolumeError>,
     /// attached indicates the volume is successfully attached. This field must only be set by the entity completing the attach operation, i.e. the external-attacher.
     pub attached: bool,
     /// attachmentMetadata is populated with any information returned by the attach operation, upon successful attach, that must be passed into subsequent WaitForAttach or Mount calls. This field must only be set by the entity completing the attach operation, i.e. the external-attacher.
-    #[serde(rename = "attachmentMetadata")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_metadata: Option<std::collections::BTreeMap<String, String>>,
     /// detachError represents the last error encountered during detach operation, if any. This field must only be set by the entity completing the detach operation, i.e. the external-attacher.
-    #[serde(rename = "detachError")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detach_error: Option<VolumeError>,
+}
+kubegen::object_serde! {
+    VolumeAttachmentStatus {
+        attach_error: "attachError" optional,
+        attached: "attached" required,
+        attachment_metadata: "attachmentMetadata" optional,
+        detach_error: "detachError" optional,
+    }
 }
 
 /// VolumeError captures an error encountered during a volume operation.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct VolumeError {
     /// errorCode is a numeric gRPC code representing the error encountered during Attach or Detach operations.
     ///
     /// This field requires the MutableCSINodeAllocatableCount feature gate being enabled to be set.
-    #[serde(rename = "errorCode")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<i32>,
     /// message represents the error encountered during Attach or Detach operation. This string may be logged, so it should not contain sensitive information.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// time represents the time the error was encountered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<kubegen::time::Time>,
+}
+kubegen::object_serde! {
+    VolumeError {
+        error_code: "errorCode" optional,
+        message: "message" optional,
+        time: "time" optional,
+    }
 }

@@ -4,44 +4,22 @@
 /// VolumeAttributesClass represents a specification of mutable volume attributes defined by the CSI driver. The class can be specified during dynamic provisioning of PersistentVolumeClaims, and changed in the PersistentVolumeClaim spec after provisioning.
 ///
 /// `storage.k8s.io/v1` `VolumeAttributesClass`, cluster-scoped, plural `volumeattributesclasses`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct VolumeAttributesClass {
     /// Name of the CSI driver This field is immutable.
-    #[serde(rename = "driverName")]
     pub driver_name: String,
     /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// parameters hold volume attributes defined by the CSI driver. These values are opaque to the Kubernetes and are passed directly to the CSI driver. The underlying storage provider supports changing these attributes on an existing volume, however the parameters field itself is immutable. To invoke a volume update, a new VolumeAttributesClass should be created with new parameters, and the PersistentVolumeClaim should be updated to reference the new VolumeAttributesClass.
     ///
     /// This field is required and must contain at least one key/value pair. The keys cannot be empty, and the maximum number of parameters is 512, with a cumulative max size of 256K. If the CSI driver rejects invalid parameters, the target PersistentVolumeClaim will be set to an "Infeasible" state in the modifyVolumeStatus field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parameters: Option<std::collections::BTreeMap<String, String>>,
 }
-
-impl serde::Serialize for VolumeAttributesClass {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            #[serde(rename = "driverName")]
-            driver_name: &'a String,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            parameters: &'a Option<std::collections::BTreeMap<String, String>>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            driver_name: &self.driver_name,
-            metadata: &self.metadata,
-            parameters: &self.parameters,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    VolumeAttributesClass as resource {
+        driver_name: "driverName" required,
+        metadata: "metadata" default,
+        parameters: "parameters" optional,
     }
 }
 

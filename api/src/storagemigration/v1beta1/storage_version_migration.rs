@@ -4,42 +4,20 @@
 /// StorageVersionMigration represents a migration of stored data to the latest storage version.
 ///
 /// `storagemigration.k8s.io/v1beta1` `StorageVersionMigration`, cluster-scoped, plural `storageversionmigrations`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StorageVersionMigration {
     /// Standard object metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// Specification of the migration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<StorageVersionMigrationSpec>,
     /// Status of the migration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<StorageVersionMigrationStatus>,
 }
-
-impl serde::Serialize for StorageVersionMigration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            spec: &'a Option<StorageVersionMigrationSpec>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            status: &'a Option<StorageVersionMigrationStatus>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-            status: &self.status,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    StorageVersionMigration as resource {
+        metadata: "metadata" default,
+        spec: "spec" optional,
+        status: "status" optional,
     }
 }
 
@@ -68,20 +46,28 @@ impl kubegen::Metadata for StorageVersionMigration {
 }
 
 /// Spec of the storage version migration.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StorageVersionMigrationSpec {
     /// The resource that is being migrated. The migrator sends requests to the endpoint serving the resource. Immutable.
     pub resource: kubegen::meta::v1::GroupResource,
 }
+kubegen::object_serde! {
+    StorageVersionMigrationSpec {
+        resource: "resource" required,
+    }
+}
 
 /// Status of the storage version migration.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StorageVersionMigrationStatus {
     /// The latest available observations of the migration's current state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<kubegen::meta::v1::Condition>>,
     /// ResourceVersion to compare with the GC cache for performing the migration. This is the current resource version of given group, version and resource when kube-controller-manager first observes this StorageVersionMigration resource.
-    #[serde(rename = "resourceVersion")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<String>,
+}
+kubegen::object_serde! {
+    StorageVersionMigrationStatus {
+        conditions: "conditions" optional,
+        resource_version: "resourceVersion" optional,
+    }
 }

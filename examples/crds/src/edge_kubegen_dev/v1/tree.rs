@@ -2,35 +2,16 @@
 // Command: `cargo xtask generate (kubegen generate specs/crds --out examples/crds --runtime-path ../../runtime --crate-name kubegen-example-crds)`
 
 /// `edge.kubegen.dev/v1` `Tree`, namespaced, plural `trees`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Tree {
     /// Standard object metadata.
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<TreeSpec>,
 }
-
-impl serde::Serialize for Tree {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            spec: &'a Option<TreeSpec>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    Tree as resource {
+        metadata: "metadata" default,
+        spec: "spec" optional,
     }
 }
 
@@ -58,22 +39,30 @@ impl kubegen::Metadata for Tree {
 }
 
 /// A node of a binary tree.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Node {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub left: Option<Box<Node>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub right: Option<Box<Node>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<Node>>,
 }
+kubegen::object_serde! {
+    Node {
+        value: "value" optional,
+        left: "left" optional,
+        right: "right" optional,
+        children: "children" optional,
+    }
+}
 
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TreeSpec {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub root: Option<Node>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mirror: Option<Node>,
+}
+kubegen::object_serde! {
+    TreeSpec {
+        root: "root" optional,
+        mirror: "mirror" optional,
+    }
 }

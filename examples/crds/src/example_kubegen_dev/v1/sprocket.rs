@@ -4,35 +4,16 @@
 // Command: `cargo xtask generate (kubegen generate specs/crds --out examples/crds --runtime-path ../../runtime --crate-name kubegen-example-crds)`
 
 /// `example.kubegen.dev/v1` `Sprocket`, namespaced, plural `sprockets`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Sprocket {
     /// Standard object metadata.
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<SprocketSpec>,
 }
-
-impl serde::Serialize for Sprocket {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            spec: &'a Option<SprocketSpec>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    Sprocket as resource {
+        metadata: "metadata" default,
+        spec: "spec" optional,
     }
 }
 
@@ -60,17 +41,25 @@ impl kubegen::Metadata for Sprocket {
 }
 
 /// The widget this sprocket drives.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SprocketSpecWidgetRef {
     pub name: String,
 }
+kubegen::object_serde! {
+    SprocketSpecWidgetRef {
+        name: "name" required,
+    }
+}
 
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SprocketSpec {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub teeth: Option<i32>,
     /// The widget this sprocket drives.
-    #[serde(rename = "widgetRef")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub widget_ref: Option<SprocketSpecWidgetRef>,
+}
+kubegen::object_serde! {
+    SprocketSpec {
+        teeth: "teeth" optional,
+        widget_ref: "widgetRef" optional,
+    }
 }

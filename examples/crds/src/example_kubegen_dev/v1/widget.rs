@@ -6,47 +6,22 @@
 /// A Widget is a small, configurable thing that a controller keeps running.
 ///
 /// `example.kubegen.dev/v1` `Widget`, namespaced, plural `widgets`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Widget {
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
     /// The desired state of the widget.
     pub spec: WidgetSpec,
     /// A root property whose type name (`WidgetSpecPorts`) collides with the type of `spec.ports` items.
-    #[serde(rename = "specPorts")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec_ports: Option<WidgetSpecPorts2>,
     /// The observed state of the widget.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<WidgetStatus>,
 }
-
-impl serde::Serialize for Widget {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            spec: &'a WidgetSpec,
-            #[serde(rename = "specPorts")]
-            #[serde(skip_serializing_if = "Option::is_none")]
-            spec_ports: &'a Option<WidgetSpecPorts2>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            status: &'a Option<WidgetStatus>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-            spec_ports: &self.spec_ports,
-            status: &self.status,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    Widget as resource {
+        metadata: "metadata" default,
+        spec: "spec" required,
+        spec_ports: "specPorts" optional,
+        status: "status" optional,
     }
 }
 
@@ -218,23 +193,33 @@ impl<'de> serde::Deserialize<'de> for WidgetSpecPortsProtocol {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WidgetSpecPorts {
     pub name: String,
     pub port: i32,
     /// Defaults to `"TCP"` on the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<WidgetSpecPortsProtocol>,
+}
+kubegen::object_serde! {
+    WidgetSpecPorts {
+        name: "name" required,
+        port: "port" required,
+        protocol: "protocol" optional,
+    }
 }
 
 /// Known plugin settings plus any others the plugin understands.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WidgetSpecPlugin {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Properties the schema does not declare, kept because it preserves unknown fields.
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+kubegen::object_serde! {
+    WidgetSpecPlugin {
+        name: "name" optional,
+    }
+    extra additional_properties
 }
 
 /// Exactly one of `git` or `url` is set.
@@ -245,30 +230,37 @@ pub struct WidgetSpecPlugin {
 /// source:
 ///   git: https://example.com/repo.git
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WidgetSpecSource {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub git: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+}
+kubegen::object_serde! {
+    WidgetSpecSource {
+        git: "git" optional,
+        url: "url" optional,
+    }
 }
 
 /// Merged from two `allOf` branches.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WidgetSpecSchedule {
     pub cron: String,
-    #[serde(rename = "timeZone")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
+}
+kubegen::object_serde! {
+    WidgetSpecSchedule {
+        cron: "cron" required,
+        time_zone: "timeZone" optional,
+    }
 }
 
 /// The desired state of the widget.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WidgetSpec {
     /// How many copies to run.
     ///
     /// Defaults to `1` on the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replicas: Option<i32>,
     /// The widget's color.
     ///
@@ -277,44 +269,28 @@ pub struct WidgetSpec {
     /// Size as a number or a percentage, e.g. `3` or `"50%"`.
     pub size: kubegen::intstr::IntOrString,
     /// Weight in kilograms.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub serial: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// The widget does nothing before this time.
-    #[serde(rename = "notBefore")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_before: Option<kubegen::time::Time>,
     /// Raw checksum bytes, base64 on the wire.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checksum: Option<kubegen::ByteString>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Extra labels, as a plain string map.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::BTreeMap<String, String>>,
     /// Named limits, each an int-or-string.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limits: Option<std::collections::BTreeMap<String, kubegen::intstr::IntOrString>>,
     /// Ports the widget listens on, keyed by name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ports: Option<Vec<WidgetSpecPorts>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// Free-form configuration, kept exactly as given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<serde_json::Value>,
     /// An embedded object the widget creates.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<serde_json::Value>,
     /// Known plugin settings plus any others the plugin understands.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plugin: Option<WidgetSpecPlugin>,
     /// Optional and may be explicitly null.
-    #[serde(rename = "nullableNote")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nullable_note: Option<String>,
     /// Exactly one of `git` or `url` is set.
     ///
@@ -324,45 +300,63 @@ pub struct WidgetSpec {
     /// source:
     ///   git: https://example.com/repo.git
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<WidgetSpecSource>,
     /// Merged from two `allOf` branches.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule: Option<WidgetSpecSchedule>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    #[serde(rename = "self")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#match: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#async: Option<bool>,
-    #[serde(rename = "2xx")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub _2xx: Option<i64>,
-    #[serde(rename = "x-forwarded-for")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x_forwarded_for: Option<String>,
-    #[serde(rename = "dotted.key")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dotted_key: Option<String>,
-    #[serde(rename = "$schema")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema_: Option<String>,
-    #[serde(rename = "fooBar")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub foo_bar: Option<String>,
-    #[serde(rename = "foo_bar")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub foo_bar2: Option<String>,
+}
+kubegen::object_serde! {
+    WidgetSpec {
+        replicas: "replicas" optional,
+        color: "color" required,
+        size: "size" required,
+        weight: "weight" optional,
+        serial: "serial" optional,
+        enabled: "enabled" optional,
+        not_before: "notBefore" optional,
+        checksum: "checksum" optional,
+        email: "email" optional,
+        labels: "labels" optional,
+        limits: "limits" optional,
+        ports: "ports" optional,
+        tags: "tags" optional,
+        config: "config" optional,
+        template: "template" optional,
+        plugin: "plugin" optional,
+        nullable_note: "nullableNote" optional,
+        source: "source" optional,
+        schedule: "schedule" optional,
+        r#type: "type" optional,
+        self_: "self" optional,
+        r#match: "match" optional,
+        r#async: "async" optional,
+        _2xx: "2xx" optional,
+        x_forwarded_for: "x-forwarded-for" optional,
+        dotted_key: "dotted.key" optional,
+        schema_: "$schema" optional,
+        foo_bar: "fooBar" optional,
+        foo_bar2: "foo_bar" optional,
+    }
 }
 
 /// A root property whose type name (`WidgetSpecPorts`) collides with the type of `spec.ports` items.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WidgetSpecPorts2 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inner: Option<String>,
+}
+kubegen::object_serde! {
+    WidgetSpecPorts2 {
+        inner: "inner" optional,
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -499,31 +493,41 @@ impl<'de> serde::Deserialize<'de> for WidgetStatusConditionsStatus {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WidgetStatusConditions {
     pub r#type: String,
     pub status: WidgetStatusConditionsStatus,
-    #[serde(rename = "observedGeneration")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub observed_generation: Option<i64>,
-    #[serde(rename = "lastTransitionTime")]
     pub last_transition_time: kubegen::time::Time,
     pub reason: String,
     pub message: String,
 }
+kubegen::object_serde! {
+    WidgetStatusConditions {
+        r#type: "type" required,
+        status: "status" required,
+        observed_generation: "observedGeneration" optional,
+        last_transition_time: "lastTransitionTime" required,
+        reason: "reason" required,
+        message: "message" required,
+    }
+}
 
 /// The observed state of the widget.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WidgetStatus {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replicas: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selector: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phase: Option<WidgetStatusPhase>,
-    #[serde(rename = "observedGeneration")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub observed_generation: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<WidgetStatusConditions>>,
+}
+kubegen::object_serde! {
+    WidgetStatus {
+        replicas: "replicas" optional,
+        selector: "selector" optional,
+        phase: "phase" optional,
+        observed_generation: "observedGeneration" optional,
+        conditions: "conditions" optional,
+    }
 }

@@ -4,39 +4,17 @@
 /// `example.kubegen.dev/v1beta1` `Widget`, namespaced, plural `widgets`.
 ///
 /// Deprecated: example.kubegen.dev/v1beta1 Widget is deprecated; use example.kubegen.dev/v1 Widget
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Widget {
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<WidgetSpec>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<serde_json::Value>,
 }
-
-impl serde::Serialize for Widget {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            spec: &'a Option<WidgetSpec>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            status: &'a Option<serde_json::Value>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-            status: &self.status,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    Widget as resource {
+        metadata: "metadata" default,
+        spec: "spec" optional,
+        status: "status" optional,
     }
 }
 
@@ -63,10 +41,14 @@ impl kubegen::Metadata for Widget {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WidgetSpec {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replicas: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub colour: Option<String>,
+}
+kubegen::object_serde! {
+    WidgetSpec {
+        replicas: "replicas" optional,
+        colour: "colour" optional,
+    }
 }

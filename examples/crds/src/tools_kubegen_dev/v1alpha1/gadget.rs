@@ -4,35 +4,16 @@
 /// A cluster-wide gadget.
 ///
 /// `tools.kubegen.dev/v1alpha1` `Gadget`, cluster-scoped, plural `gadgets`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Gadget {
     /// Standard object metadata.
-    #[serde(default)]
     pub metadata: kubegen::meta::v1::ObjectMeta,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<GadgetSpec>,
 }
-
-impl serde::Serialize for Gadget {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(serde::Serialize)]
-        struct Wire<'a> {
-            #[serde(rename = "apiVersion")]
-            api_version: &'a str,
-            #[serde(rename = "kind")]
-            kind: &'a str,
-            metadata: &'a kubegen::meta::v1::ObjectMeta,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            spec: &'a Option<GadgetSpec>,
-        }
-
-        let wire = Wire {
-            api_version: <Self as kubegen::Resource>::API_VERSION,
-            kind: <Self as kubegen::Resource>::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-        };
-        serde::Serialize::serialize(&wire, serializer)
+kubegen::object_serde! {
+    Gadget as resource {
+        metadata: "metadata" default,
+        spec: "spec" optional,
     }
 }
 
@@ -122,25 +103,34 @@ impl<'de> serde::Deserialize<'de> for GadgetSpecPartsUnit {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GadgetSpecParts {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<GadgetSpecPartsUnit>,
 }
+kubegen::object_serde! {
+    GadgetSpecParts {
+        count: "count" optional,
+        unit: "unit" optional,
+    }
+}
 
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GadgetSpec {
     /// The mode; required and may be null.
     pub mode: Option<String>,
     /// Parts by name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parts: Option<std::collections::BTreeMap<String, GadgetSpecParts>>,
     /// A list of lists.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub matrix: Option<Vec<Vec<f64>>>,
     /// No type at all.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anything: Option<serde_json::Value>,
+}
+kubegen::object_serde! {
+    GadgetSpec {
+        mode: "mode" nullable,
+        parts: "parts" optional,
+        matrix: "matrix" optional,
+        anything: "anything" optional,
+    }
 }
