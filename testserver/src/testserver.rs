@@ -234,7 +234,10 @@ fn bootstrap(app: &App) {
                 "kind": "Namespace", "apiVersion": "v1",
                 "metadata": {"name": name, "uid": meta::new_uid(), "resourceVersion": "",
                     "creationTimestamp": now,
-                    "labels": {"kubernetes.io/metadata.name": name}},
+                    "labels": {"kubernetes.io/metadata.name": name},
+                    "managedFields": [{"manager": "kube-apiserver", "operation": "Update",
+                        "apiVersion": "v1", "time": now, "fieldsType": "FieldsV1",
+                        "fieldsV1": {"f:metadata": {"f:labels": {".": {}, "f:kubernetes.io/metadata.name": {}}}}}]},
                 "spec": {"finalizers": ["kubernetes"]},
                 "status": {"phase": "Active"}
             });

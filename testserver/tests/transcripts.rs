@@ -14,6 +14,8 @@ const CONTROLLER_TIMING: &str = "kube-root-ca.crt is created with the namespace 
 const GO_JSON_ERRORS: &str = "the decoder's own error text (Go's encoding/json vs serde_json)";
 const RECORDED_BODY: &str =
     "the recorded request body is not the one that produced the recorded response";
+const NAMESPACE_CONDITIONS: &str =
+    "the namespace controller's conditions are written at once here, seconds later there";
 const TEST_SERVER_VERSION: &str =
     "/version identifies the test server (gitVersion suffix, build information)";
 
@@ -69,6 +71,7 @@ scenario!(
     &[
         skip(2, ".status", CONTROLLER_STATUS),
         skip(2, ".metadata.annotations", CONTROLLER_STATUS),
+        skip(2, ".metadata.managedFields", CONTROLLER_STATUS),
         skip(3, ".status", CONTROLLER_STATUS),
         skip(4, ".status", CONTROLLER_STATUS),
         skip(5, ".status", CONTROLLER_STATUS),
@@ -100,6 +103,8 @@ scenario!(
     namespace_deletion,
     "namespace-deletion",
     &[
+        skip(8, ".metadata.managedFields", NAMESPACE_CONDITIONS),
+        skip(10, ".metadata.managedFields", NAMESPACE_CONDITIONS),
         skip(
             9,
             "!",
@@ -180,6 +185,11 @@ scenario!(
             "the CRD is established at once here; the real one was not yet at this first poll"
         ),
         skip(
+            1,
+            ".metadata.managedFields",
+            "the CRD is established at once here (kube-apiserver's status entry)"
+        ),
+        skip(
             6,
             ".items",
             "the built-in catalog also serves alpha groups the real server leaves disabled (internal.apiserver.k8s.io, resource.k8s.io, storagemigration.k8s.io)"
@@ -214,8 +224,11 @@ scenario!(
 
 /// The exchanges of the delete-propagation scenarios that show the ReplicaSet and
 /// Pods the Deployment controller made, or the Deployment's controller-written status.
-const fn propagation_skips(pending_deployment: bool) -> [Skip; 14] {
+const fn propagation_skips(pending_deployment: bool) -> [Skip; 17] {
     [
+        skip(2, ".metadata.managedFields", CONTROLLER_STATUS),
+        skip(5, "[0].object.metadata.managedFields", CONTROLLER_STATUS),
+        skip(8, ".metadata.managedFields", CONTROLLER_STATUS),
         skip(5, "[0].object.status", CONTROLLER_STATUS),
         skip(5, "[0].object.metadata.annotations", CONTROLLER_STATUS),
         skip(2, ".status", CONTROLLER_STATUS),
@@ -241,8 +254,8 @@ const fn propagation_skips(pending_deployment: bool) -> [Skip; 14] {
     ]
 }
 
-const BACKGROUND: [Skip; 14] = propagation_skips(false);
-const FOREGROUND: [Skip; 14] = propagation_skips(true);
+const BACKGROUND: [Skip; 17] = propagation_skips(false);
+const FOREGROUND: [Skip; 17] = propagation_skips(true);
 
 scenario!(
     delete_propagation_background,
@@ -268,6 +281,9 @@ scenario!(
         FOREGROUND[11],
         FOREGROUND[12],
         FOREGROUND[13],
+        FOREGROUND[14],
+        FOREGROUND[15],
+        FOREGROUND[16],
         skip(
             5,
             "",
@@ -298,6 +314,9 @@ scenario!(
         FOREGROUND[11],
         FOREGROUND[12],
         FOREGROUND[13],
+        FOREGROUND[14],
+        FOREGROUND[15],
+        FOREGROUND[16],
         skip(
             5,
             "",

@@ -36,6 +36,7 @@ pub fn apply(resource: &ResourceInfo, value: &mut Value) {
         ("", "Pod") => {
             if let Some(spec) = object_field(map, "spec") {
                 pod_spec(spec);
+                default(spec, "enableServiceLinks", json!(true));
             }
         }
         ("", "Secret") => secret(map),
@@ -94,11 +95,29 @@ fn namespace(map: &mut Map<String, Value>) {
             }
         }
     }
-    if let Some(spec) = object(map, "spec") {
-        default(spec, "finalizers", json!(["kubernetes"]));
+}
+
+/// What the registries' `PrepareForCreate` and the admission plugins add to a
+/// new object after defaulting (and after its managedFields are recorded,
+/// which therefore do not list these fields): a namespace's finalizer and
+/// phase, a pod's service account, tolerations and status.
+pub fn prepare_for_create(resource: &ResourceInfo, value: &mut Value) {
+    if resource.custom || !resource.group.is_empty() {
+        return;
     }
-    if let Some(status) = object(map, "status") {
-        default(status, "phase", json!("Active"));
+    match resource.kind.as_str() {
+        "Namespace" => {
+            if let Some(map) = value.as_object_mut() {
+                if let Some(spec) = object(map, "spec") {
+                    default(spec, "finalizers", json!(["kubernetes"]));
+                }
+                if let Some(status) = object(map, "status") {
+                    default(status, "phase", json!("Active"));
+                }
+            }
+        }
+        "Pod" => admit_pod(value),
+        _ => {}
     }
 }
 
@@ -219,7 +238,6 @@ pub fn admit_pod(pod: &mut Value) {
             }
         }
         default(spec, "priority", json!(0));
-        default(spec, "enableServiceLinks", json!(true));
         default(spec, "preemptionPolicy", json!("PreemptLowerPriority"));
     }
     let qos = qos_class(map.get("spec"));

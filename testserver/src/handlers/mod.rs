@@ -3,11 +3,12 @@
 
 pub mod defaults;
 pub mod discovery;
-pub mod glue;
+pub mod patching;
 pub mod read;
 pub mod remove;
 pub mod reviews;
 pub mod scale;
+pub mod selection;
 pub mod typecheck;
 pub mod write;
 
@@ -172,7 +173,7 @@ pub async fn handle(
         return Err(ApiError::method_not_allowed());
     }
     if request.method == "POST" && reviews::is_review(&target.resource) {
-        return reviews::create(request, user, &target.resource);
+        return reviews::create(app, request, user, &target.resource);
     }
     let encoding = shape(request, &target.resource)?.encoding;
     let mut outcome = match (

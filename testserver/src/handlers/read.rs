@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde_json::{Map, Value, json};
 
-use super::glue::Selectors;
+use super::selection::Selectors;
 use super::{Outcome, WatchStream, key_of, output, render_list, render_object, reply, shape};
 use crate::error::ApiError;
 use crate::registry::ResourceInfo;

@@ -8,6 +8,7 @@ use super::{Outcome, output, reply};
 use crate::auth::{self, Access, Attributes, User};
 use crate::error::ApiError;
 use crate::registry::ResourceInfo;
+use crate::server::App;
 use crate::server::http::Request;
 use crate::storage::meta;
 
@@ -25,6 +26,7 @@ pub fn is_review(resource: &ResourceInfo) -> bool {
 
 /// POST of a review.
 pub fn create(
+    app: &App,
     request: &Request,
     user: &User,
     resource: &ResourceInfo,
@@ -75,6 +77,22 @@ pub fn create(
                     "status": rules(user), "incomplete": false}),
     };
     let mut object = output(resource, &object);
+    if resource.plural == "selfsubjectaccessreviews" {
+        // The field manager runs on the review as on any create.
+        let options = super::write::write_options(request, "CreateOptions")?;
+        super::patching::record(
+            app,
+            resource,
+            None,
+            &mut object,
+            &options,
+            None,
+            &meta::now(),
+        );
+        if let Some(metadata) = object.get_mut("metadata").and_then(Value::as_object_mut) {
+            metadata.insert("creationTimestamp".into(), Value::Null);
+        }
+    }
     if resource.plural == "selfsubjectrulesreviews" {
         if let Some(map) = object.as_object_mut() {
             // `incomplete` belongs to the status.

@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-use super::write::{PatchType, apply_patch, patch_body, patch_type, write_options};
+use super::patching::{self, PatchType, patch_body, patch_type};
+use super::write::write_options;
 use super::{Outcome, key_of, reply};
 use crate::error::ApiError;
 use crate::registry::ResourceInfo;
@@ -89,6 +90,7 @@ fn write_scale(
     let options = write_options(request, "UpdateOptions")?;
     let paths = resource.subresources.scale.clone().unwrap_or_default();
     let key = key_of(target);
+    let now = meta::now();
     let updated = app.store.write(|state| {
         objects::update(
             state,
@@ -105,6 +107,15 @@ fn write_scale(
                     metadata.insert("resourceVersion".into(), Value::String(rv));
                 }
                 set(&mut next, &pointer(&paths.spec_replicas_path), replicas);
+                patching::record(
+                    app,
+                    resource,
+                    Some(current),
+                    &mut next,
+                    &options,
+                    Some("scale"),
+                    &now,
+                );
                 Ok(next)
             },
         )
@@ -144,7 +155,11 @@ pub fn patch(app: &Arc<App>, request: &Request, target: &Target) -> Result<Outco
         PatchType::Merge
     };
     write_scale(app, request, target, |scale| {
-        let mut next = apply_patch(kind, scale, &body)?;
+        let mut next = match kind {
+            PatchType::Json => crate::patch::json::apply(scale, &body)
+                .map_err(|e| ApiError::new(e.code(), e.reason().unwrap_or(""), e.message()))?,
+            _ => crate::patch::merge::apply(scale, &body),
+        };
         // A patch of the Scale does not carry a precondition unless it sets one.
         if body.pointer("/metadata/resourceVersion").is_none() {
             if let Some(metadata) = meta::metadata_mut(&mut next) {

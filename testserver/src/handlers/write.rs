@@ -6,7 +6,8 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::defaults;
-use super::{Outcome, glue, key_of, output, reply, with_warnings};
+use super::patching::{self, PatchType, apply_patch, patch_body, patch_type};
+use super::{Outcome, key_of, output, reply, with_warnings};
 use crate::crd;
 use crate::error::{ApiError, Details, GroupResource, cause};
 use crate::registry::ResourceInfo;
@@ -198,10 +199,9 @@ pub fn create(app: &Arc<App>, request: &Request, target: &Target) -> Result<Outc
         Part::Main,
         &options,
     )?;
-    if resource.group.is_empty() && resource.kind == "Pod" {
-        defaults::admit_pod(&mut object);
-    }
     let now = meta::now();
+    patching::record(app, resource, None, &mut object, &options, None, &now);
+    defaults::prepare_for_create(resource, &mut object);
     let created = app.store.write(|state| {
         if resource.custom && terminating_crd(state, resource) {
             return Err(ApiError::new(
@@ -252,6 +252,16 @@ fn after_create(app: &App, state: &mut State, resource: &ResourceInfo, created: 
         if let Some(map) = established.as_object_mut() {
             map.insert("status".into(), status);
         }
+        // The CRD controllers write the status as kube-apiserver.
+        let schema = app.resources.schema_of(resource);
+        let options = crate::patch::apply::Options {
+            manager: "kube-apiserver",
+            subresource: Some("status"),
+            force: true,
+            now,
+            reset_fields: patching::reset_fields(resource, Some("status")),
+        };
+        crate::patch::apply::record_update_with(Some(created), &mut established, schema, &options);
         state.put(
             &table,
             (String::new(), meta::name(created).to_owned()),
@@ -277,6 +287,7 @@ pub fn update(app: &Arc<App>, request: &Request, target: &Target) -> Result<Outc
     defaults::apply(resource, &mut object);
     let part = part_of(target);
     let key = key_of(target);
+    let now = meta::now();
     let mut warnings = Vec::new();
     let updated = app.store.write(|state| {
         objects::update(state, resource, &key, part, options.dry_run, |current| {
@@ -289,6 +300,16 @@ pub fn update(app: &Arc<App>, request: &Request, target: &Target) -> Result<Outc
                 part,
                 &options,
             )?;
+            let subresource = target.subresource.as_deref();
+            patching::record(
+                app,
+                resource,
+                Some(current),
+                &mut object,
+                &options,
+                subresource,
+                &now,
+            );
             Ok(object)
         })
     })?;
@@ -305,64 +326,7 @@ fn part_of(target: &Target) -> Part {
     }
 }
 
-/// The patch types.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PatchType {
-    /// `application/merge-patch+json`.
-    Merge,
-    /// `application/json-patch+json`.
-    Json,
-    /// `application/strategic-merge-patch+json`.
-    Strategic,
-    /// `application/apply-patch+yaml` (server-side apply).
-    Apply,
-}
-
-/// The patch type of a request (`415` for anything else).
-pub fn patch_type(request: &Request, resource: &ResourceInfo) -> Result<PatchType, ApiError> {
-    let content_type = request.header("content-type").unwrap_or("");
-    let media = content_type.split(';').next().unwrap_or("").trim();
-    let kind = match media {
-        "application/merge-patch+json" => PatchType::Merge,
-        "application/json-patch+json" => PatchType::Json,
-        "application/strategic-merge-patch+json" if !resource.custom => PatchType::Strategic,
-        "application/strategic-merge-patch+json" => {
-            return Err(ApiError::unsupported_media_type(
-                "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml",
-            ));
-        }
-        "application/apply-patch+yaml" | "application/apply-patch+json" => PatchType::Apply,
-        _ => {
-            return Err(
-                ApiError::unsupported_media_type("415: Unsupported Media Type")
-                    .with_details(Details::default()),
-            );
-        }
-    };
-    Ok(kind)
-}
-
-/// Parses a patch body.
-pub fn patch_body(request: &Request, kind: PatchType) -> Result<Value, ApiError> {
-    let parsed = if kind == PatchType::Apply {
-        serde_yaml_ng::from_slice::<Value>(&request.body).map_err(|e| e.to_string())
-    } else {
-        serde_json::from_slice::<Value>(&request.body).map_err(|e| e.to_string())
-    };
-    parsed.map_err(|e| ApiError::bad_request(format!("error decoding patch: {e}")))
-}
-
-/// Applies a patch to an object.
-pub fn apply_patch(kind: PatchType, current: &Value, patch: &Value) -> Result<Value, ApiError> {
-    match kind {
-        PatchType::Merge | PatchType::Strategic | PatchType::Apply => {
-            Ok(glue::merge_patch(current, patch))
-        }
-        PatchType::Json => glue::json_patch(current, patch),
-    }
-}
-
-/// PATCH of an object or its status.
+/// PATCH of an object or its status (server-side apply included).
 pub fn patch(app: &Arc<App>, request: &Request, target: &Target) -> Result<Outcome, ApiError> {
     let resource = &target.resource;
     let kind = patch_type(request, resource)?;
@@ -381,17 +345,26 @@ pub fn patch(app: &Arc<App>, request: &Request, target: &Target) -> Result<Outco
     let key = key_of(target);
     let url_name = key.1.clone();
     let part = part_of(target);
-    let exists = app.store.read().get(&table_name(resource), &key).is_some();
-    if kind == PatchType::Apply && !exists && part == Part::Main {
-        let mut object = body;
-        check_type(&mut object, resource)?;
-        check_namespace(&mut object, target)?;
-        if meta::name(&object) != url_name {
+    let subresource = target.subresource.as_deref();
+    let force = request.flag("force");
+    let now = meta::now();
+    let name_matches = |object: &Value| -> Result<(), ApiError> {
+        let name = meta::name(object);
+        if name != url_name {
             return Err(ApiError::bad_request(format!(
-                "the name of the object ({}) does not match the name on the URL ({url_name})",
-                meta::name(&object)
+                "the name of the object ({name}) does not match the name on the URL ({url_name})"
             )));
         }
+        Ok(())
+    };
+    let exists = app.store.read().get(&table_name(resource), &key).is_some();
+    if kind == PatchType::Apply && !exists && part == Part::Main {
+        name_matches(&body)?;
+        let mut object = apply_patch(
+            app, resource, kind, None, &body, &options, force, None, &now,
+        )?;
+        check_type(&mut object, resource)?;
+        check_namespace(&mut object, target)?;
         defaults::apply(resource, &mut object);
         let warnings = admit(
             app,
@@ -402,7 +375,7 @@ pub fn patch(app: &Arc<App>, request: &Request, target: &Target) -> Result<Outco
             Part::Main,
             &options,
         )?;
-        let now = meta::now();
+        defaults::prepare_for_create(resource, &mut object);
         let created = app.store.write(|state| {
             let created = objects::create(state, resource, object, options.dry_run, &now)?;
             if !options.dry_run {
@@ -415,19 +388,48 @@ pub fn patch(app: &Arc<App>, request: &Request, target: &Target) -> Result<Outco
             warnings,
         ));
     }
+    if kind == PatchType::Apply {
+        name_matches(&body)?;
+    }
     let mut warnings = Vec::new();
     let updated: Updated = app.store.write(|state| {
         objects::update(state, resource, &key, part, options.dry_run, |current| {
-            let mut next = apply_patch(kind, current, &body)?;
-            let name = meta::name(&next).to_owned();
-            if name != url_name {
-                return Err(ApiError::bad_request(format!(
-                    "the name of the object ({name}) does not match the name on the URL ({url_name})"
-                )));
-            }
+            let live = output(resource, current);
+            let mut next = apply_patch(
+                app,
+                resource,
+                kind,
+                Some(&live),
+                &body,
+                &options,
+                force,
+                subresource,
+                &now,
+            )?;
+            name_matches(&next)?;
+            objects::omit_empty_metadata(&mut next);
             check_type(&mut next, resource)?;
             defaults::apply(resource, &mut next);
-            warnings = admit(app, request, resource, &mut next, Some(current), part, &options)?;
+            warnings = admit(
+                app,
+                request,
+                resource,
+                &mut next,
+                Some(current),
+                part,
+                &options,
+            )?;
+            if kind != PatchType::Apply {
+                patching::record(
+                    app,
+                    resource,
+                    Some(current),
+                    &mut next,
+                    &options,
+                    subresource,
+                    &now,
+                );
+            }
             Ok(next)
         })
     })?;

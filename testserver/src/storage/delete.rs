@@ -462,9 +462,32 @@ fn report_remaining_content(state: &mut State, namespace: &str, now: &str) {
     let Some(current) = state.get(&table, &key) else {
         return;
     };
+    let mut owned = serde_json::Map::new();
+    owned.insert(".".into(), json!({}));
+    for condition in &conditions {
+        let kind = condition["type"].as_str().unwrap_or("");
+        owned.insert(
+            format!("k:{{\"type\":\"{kind}\"}}"),
+            json!({".": {}, "f:lastTransitionTime": {}, "f:message": {}, "f:reason": {},
+                   "f:status": {}, "f:type": {}}),
+        );
+    }
     let mut next = (*current).clone();
     if let Some(status) = next.get_mut("status").and_then(Value::as_object_mut) {
         status.insert("conditions".into(), Value::Array(conditions));
+    }
+    // The namespace controller writes the conditions through /status.
+    if let Some(metadata) = next.get_mut("metadata").and_then(Value::as_object_mut) {
+        let entry = json!({"manager": "kube-controller-manager", "operation": "Update",
+            "apiVersion": "v1", "time": now, "fieldsType": "FieldsV1",
+            "fieldsV1": {"f:status": {"f:conditions": owned}}, "subresource": "status"});
+        let fields = metadata.entry("managedFields").or_insert_with(|| json!([]));
+        if let Some(entries) = fields.as_array_mut() {
+            entries.retain(|e| {
+                e["manager"] != "kube-controller-manager" || e["subresource"] != "status"
+            });
+            entries.push(entry);
+        }
     }
     state.put(&table, key, next);
 }

@@ -376,6 +376,15 @@ fn carry_system_metadata(resource: &ResourceInfo, current: &Value, next: &mut Va
     *metadata = fresh;
 }
 
+/// Drops the metadata fields Go leaves out when empty (a merge patch removing
+/// the last label leaves `labels: {}`, which the real server's typed object
+/// does not keep).
+pub fn omit_empty_metadata(object: &mut Value) {
+    if let Some(metadata) = object.get_mut("metadata").and_then(Value::as_object_mut) {
+        metadata.retain(|field, value| !omitted(field, value));
+    }
+}
+
 /// Metadata fields Go leaves out when empty (`omitempty`).
 fn omitted(field: &str, value: &Value) -> bool {
     let empty = match value {
