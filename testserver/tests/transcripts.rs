@@ -326,3 +326,22 @@ scenario!(
         skip(14, "", CONTROLLER_OBJECTS),
     ]
 );
+
+scenario!(crd_objects, "crd-objects");
+scenario!(crd_subresources, "crd-subresources");
+scenario!(crd_invalid, "crd-invalid");
+scenario!(field_validation, "field-validation");
+scenario!(table_output, "table-output");
+scenario!(partial_object_metadata, "partial-object-metadata");
+scenario!(discovery, "discovery");
+scenario!(discovery_aggregated, "discovery-aggregated");
+scenario!(lease_leader_election, "lease-leader-election");
+scenario!(events, "events");
+scenario!(secret_configmap_immutable, "secret-configmap-immutable");
+scenario!(pod_lifecycle, "pod-lifecycle");
+scenario!(service_allocation, "service-allocation");
+scenario!(rbac_grant, "rbac-grant");
+scenario!(large_list, "large-list");
+scenario!(server_side_apply, "server-side-apply");
+scenario!(server_side_apply_deployment, "server-side-apply-deployment");
+scenario!(deployment_patch, "deployment-patch");

@@ -10,6 +10,7 @@ pub mod reviews;
 pub mod scale;
 pub mod selection;
 pub mod typecheck;
+pub mod update_rules;
 pub mod write;
 
 use std::sync::Arc;

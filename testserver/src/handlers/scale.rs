@@ -107,6 +107,23 @@ fn write_scale(
                     metadata.insert("resourceVersion".into(), Value::String(rv));
                 }
                 set(&mut next, &pointer(&paths.spec_replicas_path), replicas);
+                if resource.custom {
+                    // The replicas written through /scale meet the schema as well.
+                    let causes = crate::validation::custom::validate_resource(
+                        resource,
+                        &next,
+                        Some(current),
+                        crate::validation::custom::Target::Main,
+                    );
+                    if !causes.is_empty() {
+                        return Err(ApiError::invalid(
+                            &resource.group,
+                            &resource.kind,
+                            meta::name(&next),
+                            causes,
+                        ));
+                    }
+                }
                 patching::record(
                     app,
                     resource,

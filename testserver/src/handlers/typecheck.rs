@@ -145,6 +145,49 @@ fn walk(schema: SchemaRef<'_>, value: &Value, owner: &str, path: &str) -> Option
     }
 }
 
+/// Removes the field at a path as validation reports it
+/// (`spec.template.spec.containers[0].bogus`).
+pub fn remove_path(object: &mut Value, path: &str) {
+    let mut steps: Vec<Step> = Vec::new();
+    for part in path.split('.') {
+        let (name, indices) = match part.find('[') {
+            Some(i) => (&part[..i], &part[i..]),
+            None => (part, ""),
+        };
+        if !name.is_empty() {
+            steps.push(Step::Field(name.to_owned()));
+        }
+        for index in indices.split(['[', ']']).filter(|s| !s.is_empty()) {
+            match index.parse() {
+                Ok(i) => steps.push(Step::Index(i)),
+                Err(_) => steps.push(Step::Field(index.to_owned())),
+            }
+        }
+    }
+    let Some((last, parents)) = steps.split_last() else {
+        return;
+    };
+    let mut current = object;
+    for step in parents {
+        let next = match step {
+            Step::Field(name) => current.get_mut(name.as_str()),
+            Step::Index(i) => current.get_mut(*i),
+        };
+        match next {
+            Some(next) => current = next,
+            None => return,
+        }
+    }
+    if let (Step::Field(name), Some(map)) = (last, current.as_object_mut()) {
+        map.remove(name);
+    }
+}
+
+enum Step {
+    Field(String),
+    Index(usize),
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -530,6 +530,18 @@ fn admit(
         .collect();
     let warnings = validation::builtin::apply_directive(problems, options.field_validation)
         .map_err(|why| undecodable(resource, &why))?;
+    // The typed decoder drops what the schema does not declare.
+    for path in validation::builtin::unknown_fields(schema, object) {
+        if path != "apiVersion" && path != "kind" {
+            super::typecheck::remove_path(object, &path);
+        }
+    }
+    if let Some(old) = old {
+        let causes = super::update_rules::check(resource, old, object);
+        if !causes.is_empty() {
+            return Err(invalid(resource, object, causes));
+        }
+    }
     if table_name(resource).as_ref() == CRDS {
         validation::crd::apply_defaults(object);
         let causes = validation::crd::validate(object);
