@@ -63,6 +63,69 @@ fn json_kind(value: &Value) -> String {
     }
 }
 
+/// Go's `time.Parse` error for a `metav1.MicroTime` that is not RFC 3339 with
+/// exactly six fractional digits (the format the real decoder insists on).
+fn micro_time_error(text: &str) -> Option<String> {
+    const LAYOUT: &str = "2006-01-02T15:04:05.000000Z07:00";
+    let elements: [(&str, usize); 13] = [
+        ("2006", 4),
+        ("-", 0),
+        ("01", 2),
+        ("-", 0),
+        ("02", 2),
+        ("T", 0),
+        ("15", 2),
+        (":", 0),
+        ("04", 2),
+        (":", 0),
+        ("05", 2),
+        (".000000", 7),
+        ("Z07:00", 0),
+    ];
+    let mut rest = text;
+    let fail = |rest: &str, element: &str| {
+        Some(format!(
+            "parsing time \"{text}\" as \"{LAYOUT}\": cannot parse \"{rest}\" as \"{element}\""
+        ))
+    };
+    for (element, digits) in elements {
+        match element {
+            "-" | "T" | ":" => match rest.strip_prefix(element) {
+                Some(after) => rest = after,
+                None => return fail(rest, element),
+            },
+            ".000000" => {
+                let ok = rest.starts_with('.')
+                    && rest.len() >= digits
+                    && rest.as_bytes()[1..digits].iter().all(u8::is_ascii_digit);
+                if !ok {
+                    return fail(rest, element);
+                }
+                rest = &rest[digits..];
+            }
+            "Z07:00" => {
+                let zone = rest == "Z"
+                    || (rest.len() == 6
+                        && (rest.starts_with('+') || rest.starts_with('-'))
+                        && rest.as_bytes()[3] == b':');
+                if !zone {
+                    return fail(rest, element);
+                }
+                rest = "";
+            }
+            _ => {
+                let ok = rest.len() >= digits
+                    && rest.as_bytes()[..digits].iter().all(u8::is_ascii_digit);
+                if !ok {
+                    return fail(rest, element);
+                }
+                rest = &rest[digits..];
+            }
+        }
+    }
+    None
+}
+
 fn fits(schema: &SchemaRef<'_>, value: &Value) -> bool {
     if value.is_null() || schema.is_int_or_string() || schema.preserves_unknown_fields() {
         return true;
@@ -102,6 +165,25 @@ fn walk(schema: SchemaRef<'_>, value: &Value, owner: &str, path: &str) -> Option
                     // A map's values are reported as the map field itself.
                     (values, owner.to_owned(), path.to_owned())
                 };
+                if let (Some("byte"), Some(text)) = (child_schema.format(), child.as_str()) {
+                    use base64::Engine;
+                    if let Err(error) = base64::engine::general_purpose::STANDARD.decode(text) {
+                        let offset = match error {
+                            base64::DecodeError::InvalidByte(offset, _) => offset,
+                            base64::DecodeError::InvalidLength(length) => length,
+                            base64::DecodeError::InvalidLastSymbol(offset, _) => offset,
+                            base64::DecodeError::InvalidPadding => text.len(),
+                        };
+                        return Some(format!("illegal base64 data at input byte {offset}"));
+                    }
+                }
+                if let (Some("v1.MicroTime"), Some(text)) =
+                    (struct_name(&child_schema).as_deref(), child.as_str())
+                {
+                    if let Some(error) = micro_time_error(text) {
+                        return Some(error);
+                    }
+                }
                 if !fits(&child_schema, child) {
                     return Some(format!(
                         "json: cannot unmarshal {} into Go struct field {}.{} of type {}",
@@ -142,6 +224,18 @@ fn walk(schema: SchemaRef<'_>, value: &Value, owner: &str, path: &str) -> Option
             None
         }
         _ => None,
+    }
+}
+
+/// Drops `null` members (a Go pointer left nil is omitted when encoded).
+pub fn drop_nulls(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.retain(|_, v| !v.is_null());
+            map.values_mut().for_each(drop_nulls);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_nulls),
+        _ => {}
     }
 }
 
@@ -226,5 +320,29 @@ mod tests {
             check(json!({"data": {"a": "1"}, "metadata": {"name": "x"}})),
             None
         );
+    }
+
+    #[test]
+    fn micro_times_need_six_fractional_digits_and_paths_can_be_removed() {
+        assert_eq!(
+            micro_time_error("2025-01-01T00:00:00Z").as_deref(),
+            Some(
+                "parsing time \"2025-01-01T00:00:00Z\" as \"2006-01-02T15:04:05.000000Z07:00\": cannot parse \"Z\" as \".000000\""
+            )
+        );
+        let nanos = micro_time_error("2025-01-01T00:00:00.123456789Z").unwrap();
+        assert!(
+            nanos.ends_with("cannot parse \"789Z\" as \"Z07:00\""),
+            "{nanos}"
+        );
+        let date = micro_time_error("2025-01-01").unwrap();
+        assert!(date.ends_with("cannot parse \"\" as \"T\""), "{date}");
+        assert_eq!(micro_time_error("2025-01-01T00:00:00.123456Z"), None);
+        let mut object =
+            json!({"spec": {"containers": [{"name": "a", "bogus": 1}]}, "extra": 1, "n": null});
+        remove_path(&mut object, "spec.containers[0].bogus");
+        remove_path(&mut object, "extra");
+        drop_nulls(&mut object);
+        assert_eq!(object, json!({"spec": {"containers": [{"name": "a"}]}}));
     }
 }

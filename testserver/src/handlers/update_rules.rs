@@ -54,7 +54,11 @@ mod tests {
         };
         let old = json!({"immutable": true, "data": {"a": "1"}});
         assert!(check(&configmaps, &old, &old).is_empty());
-        let causes = check(&configmaps, &old, &json!({"immutable": true, "data": {"a": "2"}}));
+        let causes = check(
+            &configmaps,
+            &old,
+            &json!({"immutable": true, "data": {"a": "2"}}),
+        );
         assert_eq!(causes[0].field.as_deref(), Some("data"));
     }
 }

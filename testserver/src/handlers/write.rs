@@ -106,6 +106,19 @@ pub fn check_type(object: &mut Value, resource: &ResourceInfo) -> Result<(), Api
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_owned();
+    if resource.custom && (!kind.is_empty() || !api_version.is_empty()) {
+        // The custom resource handler reports a wrong kind or apiVersion as
+        // validation causes (422), not as a decoding error.
+        if let Some(map) = object.as_object_mut() {
+            if kind.is_empty() {
+                map.insert("kind".into(), Value::String(resource.kind.clone()));
+            }
+            if api_version.is_empty() {
+                map.insert("apiVersion".into(), Value::String(resource.api_version()));
+            }
+        }
+        return Ok(());
+    }
     let shown_version = if api_version.is_empty() {
         resource.api_version()
     } else {
@@ -131,6 +144,10 @@ pub fn check_type(object: &mut Value, resource: &ResourceInfo) -> Result<(), Api
             "{} in version \"{version}\" cannot be handled as a {}: no kind \"{}\" is registered for version \"{api_version}\" in scheme \"k8s.io/kubernetes/pkg/api/legacyscheme/scheme.go:30\"",
             resource.kind, resource.kind, resource.kind
         )));
+    }
+    if !resource.custom {
+        // A Go pointer left nil is omitted when the typed object is encoded.
+        super::typecheck::drop_nulls(object);
     }
     let Some(map) = object.as_object_mut() else {
         return Ok(());
@@ -469,7 +486,13 @@ fn invalid(
     object: &Value,
     causes: Vec<kubegen::meta::v1::StatusCause>,
 ) -> ApiError {
-    ApiError::invalid(&resource.group, &resource.kind, meta::name(object), causes)
+    // A custom resource's error names the kind the body claimed.
+    let kind = object
+        .get("kind")
+        .and_then(Value::as_str)
+        .filter(|k| resource.custom && !k.is_empty())
+        .unwrap_or(&resource.kind);
+    ApiError::invalid(&resource.group, kind, meta::name(object), causes)
 }
 
 /// The 400 a body that fails to decode gets: `<Kind> in version "<v>" cannot be

@@ -351,7 +351,9 @@ impl Replay {
         let expected_etag = exchange["response"]["headers"]["ETag"].as_str();
         let actual_etag = response.headers().get("etag").and_then(|v| v.to_str().ok());
         if let (Some(expected), Some(actual)) = (expected_etag, actual_etag) {
-            self.maps.values.insert(expected.to_owned(), actual.to_owned());
+            self.maps
+                .values
+                .insert(expected.to_owned(), actual.to_owned());
         }
         let yaml = response
             .headers()
@@ -528,7 +530,7 @@ impl Maps {
             .max()
             .unwrap_or(0);
         match nearest {
-            Some((expected, actual)) => (actual + (wanted - expected)).to_string(),
+            Some((expected, actual)) => (actual + (wanted - expected)).min(current).to_string(),
             // Newer than anything seen yet but not far off: a version read just now
             // (from a response the transcript did not keep): this server's now.
             None if wanted > newest && wanted - newest < 1000 && newest > 0 => current.to_string(),
