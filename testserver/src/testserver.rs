@@ -1,5 +1,5 @@
 //! [`TestServer`]: start a server on a random loopback port (TLS with a
-//! certificate generated at start), get a client [`Config`] and a kubeconfig
+//! certificate generated at start), get a client [`kubegen::Config`] and a kubeconfig
 //! file for it; the server stops when the value is dropped.
 
 use std::net::SocketAddr;
