@@ -167,6 +167,7 @@ impl Builder {
             faults: Default::default(),
             bookmarks: self.bookmarks,
             ca_pem: pki.ca_pem(),
+            openapi: Default::default(),
         });
         bootstrap(&app);
         let listener = TcpListener::bind(self.listen)

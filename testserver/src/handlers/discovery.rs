@@ -67,6 +67,39 @@ pub fn api_paths(app: &Arc<App>, request: &Request, path: ApiPath) -> Result<Out
     }
 }
 
+/// OpenAPI documents computed for one set of served resources (they are
+/// expensive: every built-in schema is walked and hashed).
+#[derive(Debug, Default)]
+pub struct OpenApiCache {
+    inner: std::sync::Mutex<Option<Cached>>,
+}
+
+#[derive(Debug)]
+struct Cached {
+    resources: Arc<Vec<Arc<crate::registry::ResourceInfo>>>,
+    index: Option<Value>,
+    documents: std::collections::HashMap<String, Option<openapi::Document>>,
+}
+
+impl OpenApiCache {
+    fn with<R>(
+        &self,
+        resources: &Arc<Vec<Arc<crate::registry::ResourceInfo>>>,
+        f: impl FnOnce(&mut Cached) -> R,
+    ) -> R {
+        let mut guard = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let current = guard
+            .take()
+            .filter(|cached| Arc::ptr_eq(&cached.resources, resources));
+        let cached = guard.insert(current.unwrap_or_else(|| Cached {
+            resources: resources.clone(),
+            index: None,
+            documents: Default::default(),
+        }));
+        f(cached)
+    }
+}
+
 /// Paths outside the API groups: `/openapi/v3` and its documents; anything else
 /// is the plain-text 404.
 pub fn other_paths(app: &Arc<App>, request: &Request) -> Result<Outcome, ApiError> {
@@ -77,12 +110,26 @@ pub fn other_paths(app: &Arc<App>, request: &Request) -> Result<Outcome, ApiErro
     let resources = app.resources.all(&app.store.read());
     let schemas = app.resources.schemas().clone();
     if rest.is_empty() {
-        let index = openapi::index(&resources, &schemas);
+        let index = app.openapi.with(&resources, |cached| {
+            cached
+                .index
+                .get_or_insert_with(|| openapi::index(&resources, &schemas))
+                .clone()
+        });
         let mut reply = Reply::object(200, index);
         reply.content_type = Some("text/plain; charset=utf-8".into());
         return Ok(Outcome::Reply(reply, Encoding::Json));
     }
-    let document = openapi::document(&resources, &schemas, rest.trim_start_matches('/'))
+    let key = rest.trim_start_matches('/').to_owned();
+    let document = app
+        .openapi
+        .with(&resources, |cached| {
+            cached
+                .documents
+                .entry(key.clone())
+                .or_insert_with(|| openapi::document(&resources, &schemas, &key))
+                .clone()
+        })
         .ok_or_else(ApiError::page_not_found)?;
     let etag = format!("\"{}\"", document.hash);
     let mut headers = vec![

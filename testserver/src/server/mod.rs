@@ -42,6 +42,8 @@ pub struct App {
     pub bookmarks: BookmarkTiming,
     /// The CA certificate (PEM) published in every namespace's `kube-root-ca.crt`.
     pub ca_pem: String,
+    /// OpenAPI documents of the current resources.
+    pub openapi: crate::handlers::discovery::OpenApiCache,
 }
 
 /// Serves connections from `listener` until `shutdown` turns true.
