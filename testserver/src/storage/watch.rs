@@ -102,7 +102,7 @@ async fn run(
     tx: mpsc::Sender<WatchItem>,
 ) {
     let started = Instant::now();
-    let deadline = request.timeout.map(|t| started + t);
+    let deadline = request.timeout.and_then(|t| started.checked_add(t));
     let mut changes = store.subscribe();
     let mut drops = store.subscribe_drops();
     drops.borrow_and_update();
@@ -222,12 +222,16 @@ fn next_bookmark_time(
         return None;
     }
     match deadline {
-        Some(deadline) if deadline - started > timing.before_timeout * 2 => {
-            let before = deadline - timing.before_timeout;
-            Some(before.min(started + timing.interval))
+        Some(deadline)
+            if deadline.saturating_duration_since(started)
+                > timing.before_timeout.saturating_mul(2) =>
+        {
+            let before = deadline.checked_sub(timing.before_timeout)?;
+            let periodic = started.checked_add(timing.interval).unwrap_or(before);
+            Some(before.min(periodic))
         }
         Some(_) => None,
-        None => Some(started + timing.interval),
+        None => started.checked_add(timing.interval),
     }
 }
 
@@ -236,10 +240,14 @@ fn next_periodic(
     deadline: Option<Instant>,
     timing: &BookmarkTiming,
 ) -> Option<Instant> {
-    let next = now + timing.interval;
+    let next = now.checked_add(timing.interval)?;
     match deadline {
-        Some(deadline) if next + timing.before_timeout >= deadline => {
-            let before = deadline - timing.before_timeout;
+        Some(deadline)
+            if next
+                .checked_add(timing.before_timeout)
+                .is_none_or(|late| late >= deadline) =>
+        {
+            let before = deadline.checked_sub(timing.before_timeout)?;
             (before > now).then_some(before)
         }
         _ => Some(next),
