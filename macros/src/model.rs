@@ -24,6 +24,10 @@ pub(crate) struct StructModel {
     pub external: BTreeMap<String, syn::Type>,
     /// The `metadata` field, when the struct is a whole object.
     pub metadata: Option<syn::Field>,
+    /// Fields that are not `Option`s but read as their `Default` when absent.
+    pub defaulted: Vec<String>,
+    /// Fields serde skips, by name and place.
+    pub skipped: Vec<syn::Ident>,
 }
 
 /// A field type: the IR type, whether it is an `Option`, and its shape.
@@ -96,12 +100,28 @@ pub(crate) fn classify(ty: &syn::Type, external: &mut BTreeMap<String, syn::Type
             ("i64" | "u32" | "u64" | "isize" | "usize", []) => return plain(TypeRef::I64),
             ("f32" | "f64", []) => return plain(TypeRef::F64),
             ("String" | "str" | "char", []) => return plain(TypeRef::String),
+            ("Value", []) if is_json_value(ty) => return plain(TypeRef::Json),
             _ => {}
         }
     }
     let text = ty.to_token_stream().to_string();
     external.insert(text.clone(), ty.clone());
     plain(TypeRef::External(text))
+}
+
+/// `serde_json::Value` (or `Value` imported from it: the usual spelling).
+fn is_json_value(ty: &syn::Type) -> bool {
+    let syn::Type::Path(path) = ty else {
+        return false;
+    };
+    let names: Vec<String> = path
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    matches!(names.as_slice(), [v] if v == "Value")
+        || matches!(names.as_slice(), [.., krate, v] if krate == "serde_json" && v == "Value")
 }
 
 fn shape(ty: &TypeRef) -> Shape {
@@ -160,12 +180,15 @@ pub(crate) fn struct_model(
         flattened: Vec::new(),
         external: BTreeMap::new(),
         metadata: None,
+        defaulted: Vec::new(),
+        skipped: Vec::new(),
     };
     for field in &fields.named {
         let Some(ident) = &field.ident else { continue };
         let serde = serde_attrs::field(&field.attrs);
         let schema = schema_attrs::parse(&field.attrs, errors);
         if serde.skip {
+            model.skipped.push(ident.clone());
             continue;
         }
         let wire = wire_name(ident, &serde, &container);
@@ -205,17 +228,29 @@ pub(crate) fn struct_model(
             && !serde.default
             && !container.default
             && !serde.skip_serializing_if;
+        if !required && !classified.optional {
+            model.defaulted.push(ident.to_string());
+        }
         model.def.fields.push(Field {
             rust_name: ident.to_string(),
             wire_name: wire,
             docs: schema.description.or_else(|| docs(&field.attrs)),
             ty,
             required,
-            nullable: schema.nullable,
+            // serde's derive writes `None` as `null` unless told to skip it; the
+            // schema must then allow null, or the API server prunes the field.
+            // (A whole object's serde impls are generated and skip `None`.)
+            nullable: schema.nullable
+                || (classified.optional && !serde.skip_serializing_if && !whole_object),
             boxed: false,
             default: schema.default,
             schema: ext,
         });
+    }
+    // The API server rejects `additionalProperties` next to `properties`:
+    // extra properties beside declared ones can only be kept untyped.
+    if matches!(model.def.unknown_fields, UnknownFields::Typed(_)) && !model.def.fields.is_empty() {
+        model.def.unknown_fields = UnknownFields::Preserve;
     }
     model
 }

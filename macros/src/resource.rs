@@ -88,6 +88,15 @@ pub(crate) fn derive(input: syn::DeriveInput) -> syn::Result<TokenStream> {
                  so give it a `status` field instead",
             );
         }
+        let flattens = !model.flattened.is_empty()
+            || model.def.unknown_fields != kubegen_templates::ir::UnknownFields::Drop;
+        if flattens || !model.skipped.is_empty() {
+            errors.at(
+                model.skipped.first().map_or(name.span(), syn::Ident::span),
+                "#[serde(flatten)] and #[serde(skip)] are not supported on a whole object \
+                 (its serde impls are generated); put such fields in the spec",
+            );
+        }
         let metadata_rust = model
             .metadata
             .as_ref()
@@ -103,7 +112,10 @@ pub(crate) fn derive(input: syn::DeriveInput) -> syn::Result<TokenStream> {
             .kind
             .as_ref()
             .map_or_else(|| name.to_string(), |(kind, _)| kind.clone());
-        (name.to_string(), (kind, model.def), RootShape::ImplsOnly)
+        let shape = RootShape::ImplsOnly {
+            defaulted: model.defaulted,
+        };
+        (name.to_string(), (kind, model.def), shape)
     } else {
         let kind = attrs
             .kind
@@ -164,7 +176,7 @@ pub(crate) fn derive(input: syn::DeriveInput) -> syn::Result<TokenStream> {
     let api = api(&attrs, &root_name, &root.0, root.1, has_status);
 
     let runtime = kubegen.to_token_stream().to_string().replace(' ', "");
-    let mut code = resource_tokens(&api, &runtime, shape)
+    let mut code = resource_tokens(&api, &runtime, &shape)
         .map_err(|error| syn::Error::new(attrs.span, error.to_string()))?;
     if shape == RootShape::Declare {
         code = with_visibility(code, &input.vis)?;

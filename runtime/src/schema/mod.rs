@@ -150,6 +150,13 @@ fn fill_value(
                         merge_flattened(object, inner);
                     }
                 }
+                // The API server rejects `additionalProperties` beside
+                // `properties`: extra properties can then only stay untyped.
+                if object.contains_key("properties")
+                    && object.remove("additionalProperties").is_some()
+                {
+                    object.insert("x-kubernetes-preserve-unknown-fields".into(), true.into());
+                }
             }
         }
         Value::Array(items) => {

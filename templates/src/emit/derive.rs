@@ -13,13 +13,18 @@ use super::types::{Ctx, field_models, type_tokens};
 use crate::ir::Api;
 
 /// What the derive needs emitted for the one kind of `api`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RootShape {
     /// The kind's struct does not exist yet (the derive sits on the spec):
     /// declare it, with its serde and `Resource`/`Metadata` impls.
     Declare,
-    /// The struct exists (the derive sits on it): only the impls.
-    ImplsOnly,
+    /// The struct exists (the derive sits on it): only the impls. An
+    /// optional IR field is an `Option` unless its Rust name is in
+    /// `defaulted` (a plain type that reads as its `Default` when absent).
+    ImplsOnly {
+        /// Rust names of the optional fields that are not `Option`s.
+        defaulted: Vec<String>,
+    },
 }
 
 /// The code of the single kind in `api` (one group, one version, one
@@ -27,7 +32,7 @@ pub enum RootShape {
 pub fn resource_tokens(
     api: &Api,
     runtime_crate: &str,
-    shape: RootShape,
+    shape: &RootShape,
 ) -> Result<TokenStream, EmitError> {
     let graph = graph::analyze(api)?;
     let runtime = RuntimePath::parse(runtime_crate)?;
@@ -52,9 +57,16 @@ pub fn resource_tokens(
     };
     match shape {
         RootShape::Declare => type_tokens(root.type_def, &ctx),
-        RootShape::ImplsOnly => {
+        RootShape::ImplsOnly { defaulted } => {
             let name = ident(&root.def.name, "type name")?;
-            let fields = field_models(root.def, Some(root), &ctx)?;
+            let mut fields = field_models(root.def, Some(root), &ctx)?;
+            for field in &mut fields {
+                if defaulted.contains(&field.ident.to_string()) {
+                    field.default = true;
+                    field.optional = false;
+                    field.skip_none = false;
+                }
+            }
             let mut out = serde_impls(&name, true, &fields, &runtime)?;
             out.extend(root_impls(root, &ctx)?);
             Ok(out)
