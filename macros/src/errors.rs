@@ -45,12 +45,13 @@ impl Errors {
 /// Consumes whatever value follows a key we do not know (`= expr` or `(...)`),
 /// so parsing can go on to the next key.
 pub(crate) fn skip_value(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<()> {
-    if meta.input.peek(syn::Token![=]) {
-        meta.value()?.parse::<syn::Expr>()?;
-    } else if meta.input.peek(syn::token::Paren) {
-        let content;
-        syn::parenthesized!(content in meta.input);
-        content.parse::<proc_macro2::TokenStream>()?;
+    let input = meta.input;
+    if input.peek(syn::Token![=]) {
+        input.parse::<syn::Token![=]>()?;
+    }
+    // Whatever is left of this key's value (all of it, or what a failed parse left).
+    while !input.is_empty() && !input.peek(syn::Token![,]) {
+        input.parse::<proc_macro2::TokenTree>()?;
     }
     Ok(())
 }

@@ -97,6 +97,13 @@ pub(crate) fn derive(input: syn::DeriveInput) -> syn::Result<TokenStream> {
                  (its serde impls are generated); put such fields in the spec",
             );
         }
+        if attrs.struct_name.is_some() {
+            errors.at(
+                attrs.span,
+                "`struct = ...` names the struct a derive on a spec declares; this struct is \
+                 the whole object already",
+            );
+        }
         let metadata_rust = model
             .metadata
             .as_ref()
@@ -153,14 +160,15 @@ pub(crate) fn derive(input: syn::DeriveInput) -> syn::Result<TokenStream> {
                 schema: Default::default(),
             });
         }
+        let root_name = attrs.struct_name.clone().unwrap_or_else(|| kind.clone());
         let def = StructDef {
-            name: kind.clone(),
+            name: root_name.clone(),
             docs: attrs.docs.clone().or_else(|| docs(&input.attrs)),
             fields: root_fields,
             source: format!("#[derive(Resource)] {name}"),
             ..StructDef::default()
         };
-        (kind.clone(), (kind, def), RootShape::Declare)
+        (root_name, (kind, def), RootShape::Declare)
     };
     errors.finish()?;
     root.1

@@ -7,7 +7,7 @@ use crate::errors::{Errors, flag, key, nested, skip_value, string, strings};
 use crate::schema_attrs;
 
 /// Every key, for the error message.
-pub(crate) const KEYS: &str = "group, version, kind, plural, singular, namespaced, cluster, \
+pub(crate) const KEYS: &str = "group, version, kind, struct, plural, singular, namespaced, cluster, \
     shortnames (or shortname), categories (or category), status, scale(...), printcolumn(...), \
     selectable(...), deprecated, storage, served, doc, validation(...), annotation(...), \
     label(...), crates(...)";
@@ -32,6 +32,8 @@ pub(crate) struct ResourceAttrs {
     pub group: Option<String>,
     pub version: Option<String>,
     pub kind: Option<(String, Span)>,
+    /// The Rust name of the declared root struct, when not the kind.
+    pub struct_name: Option<String>,
     pub plural: Option<String>,
     pub singular: Option<String>,
     pub scope: Scope,
@@ -61,6 +63,7 @@ impl Default for ResourceAttrs {
             group: None,
             version: None,
             kind: None,
+            struct_name: None,
             plural: None,
             singular: None,
             scope: Scope::Namespaced,
@@ -163,6 +166,15 @@ fn one_key(
             let lit = meta.value()?.parse::<syn::LitStr>()?;
             check(&lit, is_kind, "a PascalCase identifier such as `Widget`")?;
             out.kind = Some((lit.value(), lit.span()));
+        }
+        "struct" => {
+            let lit = meta.value()?.parse::<syn::LitStr>()?;
+            check(
+                &lit,
+                |name| syn::parse_str::<syn::Ident>(name).is_ok(),
+                "a Rust identifier",
+            )?;
+            out.struct_name = Some(lit.value());
         }
         "plural" | "singular" => {
             let lit = meta.value()?.parse::<syn::LitStr>()?;

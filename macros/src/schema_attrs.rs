@@ -179,7 +179,13 @@ fn one_key(
         // Read by `runtime_path`.
         "crate" => skip_value(meta)?,
         "default" => {
-            let lit = meta.value()?.parse::<syn::Lit>()?;
+            let lit = meta.value()?.parse::<syn::Lit>().map_err(|error| {
+                syn::Error::new(
+                    error.span(),
+                    "`default` takes a string, number or boolean literal; use \
+                     default_json = \"...\" for lists and objects",
+                )
+            })?;
             out.default = Some(literal(&lit)?);
         }
         "default_json" => {
