@@ -32,6 +32,8 @@
 pub mod api;
 pub mod bytes;
 #[cfg(feature = "client")]
+pub mod cache;
+#[cfg(feature = "client")]
 pub mod client;
 #[cfg(feature = "client")]
 pub mod config;
@@ -40,7 +42,11 @@ pub mod crd;
 pub mod discovery;
 #[cfg(feature = "client")]
 pub mod dynamic;
+#[cfg(feature = "client")]
+pub mod events;
 pub mod intstr;
+#[cfg(feature = "client")]
+pub mod leaderelection;
 pub mod meta;
 pub mod quantity;
 pub mod resource;
@@ -57,6 +63,8 @@ pub mod time;
 pub mod version;
 #[cfg(feature = "client")]
 pub mod watch;
+#[cfg(feature = "client")]
+pub mod workqueue;
 
 #[cfg(feature = "client")]
 pub use api::Api;
