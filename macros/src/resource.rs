@@ -5,8 +5,7 @@ use std::collections::BTreeMap;
 
 use kubegen_templates::emit::derive::{RootShape, resource_tokens};
 use kubegen_templates::ir::{
-    Api, Field, Group, Resource, Scope, StructDef, Subresources, TypeDef, TypeRef, Version,
-    WellKnown,
+    Api, Field, Group, Resource, StructDef, Subresources, TypeDef, TypeRef, Version, WellKnown,
 };
 use kubegen_templates::naming;
 use kubegen_templates::openapi::{self, SchemaOptions};
@@ -97,11 +96,11 @@ pub(crate) fn derive(input: syn::DeriveInput) -> syn::Result<TokenStream> {
                  (its serde impls are generated); put such fields in the spec",
             );
         }
-        if attrs.struct_name.is_some() {
+        if attrs.struct_name.is_some() || !attrs.derives.is_empty() {
             errors.at(
                 attrs.span,
-                "`struct = ...` names the struct a derive on a spec declares; this struct is \
-                 the whole object already",
+                "`struct = ...` and `derive = ...` are about the struct a derive on a spec \
+                 declares; this struct is the whole object already",
             );
         }
         let metadata_rust = model
@@ -187,7 +186,7 @@ pub(crate) fn derive(input: syn::DeriveInput) -> syn::Result<TokenStream> {
     let mut code = resource_tokens(&api, &runtime, &shape)
         .map_err(|error| syn::Error::new(attrs.span, error.to_string()))?;
     if shape == RootShape::Declare {
-        code = with_visibility(code, &input.vis)?;
+        code = adjust_root(code, &input.vis, &attrs.derives)?;
     }
     let crd = crd_fn(
         &api,
@@ -289,14 +288,28 @@ fn api(attrs: &ResourceAttrs, type_name: &str, kind: &str, root: StructDef, stat
 }
 
 /// The declared root takes the spec's visibility (the templates write `pub`,
-/// which would leak a private spec type).
-fn with_visibility(code: TokenStream, vis: &syn::Visibility) -> syn::Result<TokenStream> {
+/// which would leak a private spec type) and the extra derives asked for.
+fn adjust_root(
+    code: TokenStream,
+    vis: &syn::Visibility,
+    derives: &[syn::Path],
+) -> syn::Result<TokenStream> {
     let mut file: syn::File = syn::parse2(code)?;
     for item in &mut file.items {
         if let syn::Item::Struct(item) = item {
             item.vis = vis.clone();
+            if !derives.is_empty() {
+                item.attrs.push(syn::parse_quote!(#[derive(#(#derives),*)]));
+            }
             for field in &mut item.fields {
                 field.vis = vis.clone();
+                // Rust docs only: in the schema the spec's and status' own docs describe them.
+                let doc = match field.ident.as_ref().map(ToString::to_string).as_deref() {
+                    Some("spec") => " The desired state.",
+                    Some("status") => " The observed state.",
+                    _ => continue,
+                };
+                field.attrs.insert(0, syn::parse_quote!(#[doc = #doc]));
             }
         }
     }
@@ -369,13 +382,4 @@ fn crd_fn(
             }
         }
     })
-}
-
-/// Spans for scope errors.
-#[allow(dead_code)]
-fn scope_name(scope: Scope) -> &'static str {
-    match scope {
-        Scope::Namespaced => "Namespaced",
-        Scope::Cluster => "Cluster",
-    }
 }

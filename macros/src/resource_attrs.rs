@@ -10,7 +10,7 @@ use crate::schema_attrs;
 pub(crate) const KEYS: &str = "group, version, kind, struct, plural, singular, namespaced, cluster, \
     shortnames (or shortname), categories (or category), status, scale(...), printcolumn(...), \
     selectable(...), deprecated, storage, served, doc, validation(...), annotation(...), \
-    label(...), crates(...)";
+    label(...), derive, schema, crates(...)";
 
 /// Printer column types the API server accepts.
 const COLUMN_TYPES: [&str; 5] = ["integer", "number", "string", "boolean", "date"];
@@ -53,6 +53,10 @@ pub(crate) struct ResourceAttrs {
     pub labels: Vec<(String, String)>,
     pub kubegen: Option<syn::Path>,
     pub kubegen_api: Option<syn::Path>,
+    /// More derives for the declared root struct.
+    pub derives: Vec<syn::Path>,
+    /// `schema = "disabled"`: no `crd()`.
+    pub no_crd: bool,
     /// The first `#[resource]` attribute, for errors about missing keys.
     pub span: Span,
 }
@@ -83,6 +87,8 @@ impl Default for ResourceAttrs {
             labels: Vec::new(),
             kubegen: None,
             kubegen_api: None,
+            derives: Vec::new(),
+            no_crd: false,
             span: Span::call_site(),
         }
     }
@@ -278,6 +284,36 @@ fn one_key(
                 out.annotations.push((key, value));
             } else {
                 out.labels.push((key, value));
+            }
+        }
+        "derive" => {
+            let input = meta.value()?;
+            let names: Vec<syn::LitStr> = if input.peek(syn::token::Bracket) {
+                let content;
+                syn::bracketed!(content in input);
+                content
+                    .parse_terminated(|input| input.parse::<syn::LitStr>(), syn::Token![,])?
+                    .into_iter()
+                    .collect()
+            } else {
+                vec![input.parse::<syn::LitStr>()?]
+            };
+            for name in names {
+                out.derives.push(name.parse::<syn::Path>()?);
+            }
+        }
+        "schema" => {
+            let lit = meta.value()?.parse::<syn::LitStr>()?;
+            match lit.value().as_str() {
+                "derived" | "manual" => out.no_crd = false,
+                "disabled" => out.no_crd = true,
+                _ => {
+                    return Err(syn::Error::new(
+                        lit.span(),
+                        "expected \"derived\" (the default), \"manual\" (the same: implement \
+                         KubeSchema by hand) or \"disabled\" (no `crd()`)",
+                    ));
+                }
             }
         }
         "crates" => {
@@ -500,7 +536,7 @@ mod tests {
                 syn::parse_quote!(#[resource(status = WidgetStatus, scale(spec_replicas_path = ".spec.replicas", status_replicas_path = ".status.replicas", label_selector_path = ".status.selector"))]),
                 syn::parse_quote!(#[resource(printcolumn(name = "Age", type = "date", json_path = ".metadata.creationTimestamp", description = "d", format = "date-time", priority = 1))]),
                 syn::parse_quote!(#[resource(selectable(json_path = ".spec.color"), selectable = ".spec.size", deprecated(warning = "use v2"), storage = false, served, doc = "D")]),
-                syn::parse_quote!(#[resource(validation(rule = "self.spec.a < 3", reason = "FieldValueInvalid"), annotation("a", "b"), label("c", "d"), crates(kubegen = ::my::kubegen, kubegen_api = my_api))]),
+                syn::parse_quote!(#[resource(validation(rule = "self.spec.a < 3", reason = "FieldValueInvalid"), annotation("a", "b"), label("c", "d"), crates(kubegen = ::my::kubegen, kubegen_api = my_api), derive = ["Default", "Eq"], schema = "disabled")]),
             ],
             true,
         );
@@ -532,6 +568,8 @@ mod tests {
         assert_eq!(attrs.annotations, [("a".to_owned(), "b".to_owned())]);
         assert_eq!(attrs.labels, [("c".to_owned(), "d".to_owned())]);
         assert!(attrs.kubegen.is_some() && attrs.kubegen_api.is_some());
+        assert_eq!(attrs.derives.len(), 2);
+        assert!(attrs.no_crd);
     }
 
     #[test]

@@ -22,7 +22,7 @@ pub(crate) fn derive(input: syn::DeriveInput) -> syn::Result<TokenStream> {
                 .generics
                 .params
                 .first()
-                .map_or(input.ident.span(), |p| syn::spanned::Spanned::span(p)),
+                .map_or(input.ident.span(), syn::spanned::Spanned::span),
             "#[derive(KubeSchema)] does not support generic types; implement \
              kubegen::schema::KubeSchema by hand",
         );

@@ -150,8 +150,15 @@ pub struct Node {
 }
 
 /// A forest: the same recursion, kept as untyped JSON.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, KubeSchema, kubegen::Resource)]
-#[resource(group = "example.com", version = "v1", kind = "Forest")]
+#[derive(
+    Clone, Debug, Default, PartialEq, Serialize, Deserialize, KubeSchema, kubegen::Resource,
+)]
+#[resource(
+    group = "example.com",
+    version = "v1",
+    kind = "Forest",
+    derive = "Default"
+)]
 pub struct ForestSpec {
     #[schema(preserve_unknown_fields)]
     pub root: Option<Node>,
@@ -171,7 +178,7 @@ fn the_resource_impl_matches_the_attributes() {
     assert_eq!(Widget::SCOPE, kubegen::Scope::Namespaced);
     assert_eq!(Widget::SHORT_NAMES, ["wd"]);
     assert_eq!(Widget::CATEGORIES, ["all"]);
-    assert!(Widget::TYPED_LIST_ITEMS);
+    const { assert!(Widget::TYPED_LIST_ITEMS) };
     assert_eq!(Widget::CRD_NAME, "widgets.example.com");
     assert_eq!(Gadget::SCOPE, kubegen::Scope::Cluster);
     assert_eq!(Gadget::PLURAL, "gadgetry");
@@ -407,6 +414,8 @@ fn recursion_is_an_error_unless_kept_as_json() {
         error.contains("#[schema(preserve_unknown_fields)]"),
         "{error}"
     );
+    let forest = Forest::default();
+    assert!(forest.spec.root.is_none());
     let crd = crd_json(&Forest::crd().unwrap());
     assert_eq!(
         crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"]["properties"]

@@ -103,12 +103,12 @@ pub fn widget_status(seed: u64) -> WidgetStatus {
                 type_: format!("Ready{i}"),
                 status: "True".into(),
                 observed_generation: rng.maybe().then_some(3),
-                last_transition_time: time.clone(),
+                last_transition_time: time,
                 reason: "AsExpected".into(),
                 message: String::new(),
             })
             .collect(),
-        last_update: rng.maybe().then(|| time.clone()),
+        last_update: rng.maybe().then_some(time),
     }
 }
 
