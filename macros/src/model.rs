@@ -237,11 +237,9 @@ pub(crate) fn struct_model(
             docs: schema.description.or_else(|| docs(&field.attrs)),
             ty,
             required,
-            // serde's derive writes `None` as `null` unless told to skip it; the
-            // schema must then allow null, or the API server prunes the field.
-            // (A whole object's serde impls are generated and skip `None`.)
-            nullable: schema.nullable
-                || (classified.optional && !serde.skip_serializing_if && !whole_object),
+            // `None` that serde writes as `null` needs no `nullable`: the API
+            // server drops nulls of non-nullable fields, and absence reads as `None`.
+            nullable: schema.nullable,
             boxed: false,
             default: schema.default,
             schema: ext,

@@ -313,26 +313,17 @@ fn the_crd_says_everything_the_attributes_say() {
     );
     assert_eq!(
         p["size"],
-        json!({"type": "string", "enum": ["small", "large", "XL"], "description": "The size of a widget.",
-               "nullable": true})
+        json!({"type": "string", "enum": ["small", "large", "XL"], "description": "The size of a widget."})
     );
     assert_eq!(
         p["labels"],
         json!({"type": "object", "additionalProperties": {"type": "string"}})
     );
-    // `Option`s serde writes as `null` are nullable.
-    assert_eq!(
-        p["maxSurge"],
-        json!({"x-kubernetes-int-or-string": true, "nullable": true})
-    );
-    assert_eq!(
-        p["memory"],
-        json!({"x-kubernetes-int-or-string": true, "nullable": true})
-    );
+    assert_eq!(p["maxSurge"], json!({"x-kubernetes-int-or-string": true}));
+    assert_eq!(p["memory"], json!({"x-kubernetes-int-or-string": true}));
     assert_eq!(
         p["config"],
-        json!({"x-kubernetes-preserve-unknown-fields": true, "description": "Anything goes.",
-               "nullable": true})
+        json!({"x-kubernetes-preserve-unknown-fields": true, "description": "Anything goes."})
     );
     assert_eq!(p["ports"]["x-kubernetes-list-type"], "map");
     assert_eq!(p["ports"]["x-kubernetes-list-map-keys"], json!(["name"]));
@@ -349,27 +340,24 @@ fn the_crd_says_everything_the_attributes_say() {
     assert_eq!(p["selector"]["properties"]["matchLabels"]["type"], "object");
     assert_eq!(
         p["theme"],
-        json!({"type": "string", "default": "blue", "enum": ["blue", "green"], "nullable": true})
+        json!({"type": "string", "default": "blue", "enum": ["blue", "green"]})
     );
     assert_eq!(
         p["weights"],
-        json!({"type": "array", "items": {"type": "integer", "format": "int64"}, "nullable": true,
+        json!({"type": "array", "items": {"type": "integer", "format": "int64"},
                "x-kubernetes-validations": [{"rule": "self.all(x, x > 0)", "message": "positive",
                                               "reason": "FieldValueInvalid"}]})
     );
     assert_eq!(p["tags"]["x-kubernetes-list-type"], "set");
-    assert_eq!(
-        p["ratio"],
-        json!({"type": "number", "format": "double", "nullable": true})
-    );
-    assert_eq!(p["enabled"], json!({"type": "boolean", "nullable": true}));
+    assert_eq!(p["ratio"], json!({"type": "number", "format": "double"}));
+    assert_eq!(p["enabled"], json!({"type": "boolean"}));
     assert_eq!(p["ownerTeam"], json!({"type": "string"}));
 
     let status = &root["properties"]["status"];
     assert_eq!(status["description"], "What a widget reports.");
     assert_eq!(
         status["properties"]["lastUpdate"],
-        json!({"type": "string", "format": "date-time", "nullable": true})
+        json!({"type": "string", "format": "date-time"})
     );
     assert_eq!(
         status["properties"]["conditions"]["items"]["required"],
@@ -420,7 +408,7 @@ fn recursion_is_an_error_unless_kept_as_json() {
     assert_eq!(
         crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"]["properties"]
             ["root"],
-        json!({"x-kubernetes-preserve-unknown-fields": true, "nullable": true})
+        json!({"x-kubernetes-preserve-unknown-fields": true})
     );
 }
 
@@ -474,4 +462,58 @@ fn the_crd_prints_as_yaml_and_the_generator_reads_it_back() {
         crds[0]
     );
     support::round_trip(&crds.join("---\n"));
+}
+
+/// The test server's replay of the API server's CRD validation accepts every
+/// CRD the derive writes.
+#[test]
+fn the_test_server_accepts_the_crds() {
+    let crds = [
+        crd_json(&Widget::crd().unwrap()),
+        crd_json(&Gadget::crd().unwrap()),
+        crd_json(&Forest::crd().unwrap()),
+    ];
+    for mut crd in crds {
+        kubegen_testserver::validation::crd::apply_defaults(&mut crd);
+        let causes = kubegen_testserver::validation::crd::validate(&crd);
+        assert!(
+            causes.is_empty(),
+            "{}: {causes:#?}",
+            crd["metadata"]["name"]
+        );
+    }
+}
+
+/// Values of the types go through the test server's custom-resource
+/// pipeline (prune, drop nulls, default, validate) without a complaint, and
+/// still read back as the same values (plus the schema's defaults).
+#[test]
+fn the_test_server_accepts_values_of_the_types() {
+    use kubegen_testserver::schema::{SchemaRef, Schemas};
+    use kubegen_testserver::validation::{FieldValidation, custom};
+
+    let crd = crd_json(&Widget::crd().unwrap());
+    let schema = &crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"];
+    let schemas = Schemas::default();
+    for seed in 0..100 {
+        let widget = Widget {
+            metadata: ObjectMeta {
+                name: Some(format!("w{seed}")),
+                ..ObjectMeta::default()
+            },
+            spec: support::widget_spec(seed),
+            status: (seed % 2 == 1).then(|| support::widget_status(seed)),
+        };
+        let mut value = serde_json::to_value(&widget).unwrap();
+        let result = custom::process(
+            SchemaRef::new(&schemas, schema),
+            &mut value,
+            FieldValidation::Strict,
+        );
+        assert!(result.is_ok(), "seed {seed}: {result:?}\n{value:#}");
+        let back: Widget = serde_json::from_value(value).unwrap();
+        let mut expected = widget.clone();
+        expected.spec.theme.get_or_insert_with(|| "blue".to_owned());
+        assert_eq!(back, expected, "seed {seed}");
+    }
 }
