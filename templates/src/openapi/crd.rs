@@ -219,3 +219,125 @@ fn root_properties(schema: &mut Map<String, Value>, options: SchemaOptions) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::emit::fixture;
+    use crate::ir::{
+        Field, PrinterColumn, ScaleSubresource, StructDef, TypeDef, TypeRef, WellKnown,
+    };
+
+    fn field(name: &str, ty: TypeRef, required: bool) -> Field {
+        Field {
+            rust_name: name.to_owned(),
+            wire_name: name.to_owned(),
+            docs: None,
+            ty,
+            required,
+            nullable: false,
+            boxed: false,
+            default: None,
+            schema: Default::default(),
+        }
+    }
+
+    fn api(versions: &[(&str, bool)]) -> Api {
+        let versions = versions
+            .iter()
+            .map(|(name, storage)| {
+                let mut resource = fixture::resource("Gizmo", "gizmos", Scope::Cluster);
+                resource.storage = *storage;
+                resource.short_names = vec!["gz".into()];
+                resource.subresources.status = true;
+                resource.subresources.scale = Some(ScaleSubresource {
+                    spec_replicas_path: ".spec.n".into(),
+                    status_replicas_path: ".status.n".into(),
+                    label_selector_path: None,
+                });
+                resource.printer_columns = vec![PrinterColumn {
+                    name: "N".into(),
+                    type_: "integer".into(),
+                    json_path: ".spec.n".into(),
+                    ..PrinterColumn::default()
+                }];
+                resource.docs = Some("A gizmo.".into());
+                Version {
+                    name: (*name).to_owned(),
+                    module: (*name).to_owned(),
+                    feature: format!("a_io_{name}"),
+                    resources: vec![resource],
+                    types: vec![TypeDef::Struct(StructDef {
+                        name: "Gizmo".into(),
+                        fields: vec![
+                            field("metadata", TypeRef::WellKnown(WellKnown::ObjectMeta), false),
+                            field("spec", TypeRef::External("GizmoSpec".into()), true),
+                            field("status", TypeRef::External("GizmoStatus".into()), false),
+                        ],
+                        ..StructDef::default()
+                    })],
+                    sources: Vec::new(),
+                }
+            })
+            .collect();
+        Api {
+            groups: vec![Group {
+                name: "a.io".into(),
+                module: "a_io".into(),
+                versions,
+            }],
+            dependencies: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_kind_becomes_one_crd_with_a_version_per_ir_version() {
+        let options = SchemaOptions { descriptions: true };
+        let manifests = crd_manifests(&api(&[("v2", true), ("v1", false)]), options).unwrap();
+        let [crd] = manifests.as_slice() else {
+            panic!("{manifests:#?}");
+        };
+        let m = &crd.manifest;
+        assert_eq!(m["metadata"]["name"], "gizmos.a.io");
+        assert_eq!(m["spec"]["scope"], "Cluster");
+        assert_eq!(
+            m["spec"]["names"],
+            json!({"kind": "Gizmo", "listKind": "GizmoList", "plural": "gizmos",
+                   "singular": "gizmo", "shortNames": ["gz"]})
+        );
+        let versions = m["spec"]["versions"].as_array().unwrap();
+        assert_eq!(versions.len(), 2);
+        assert_eq!(
+            (&versions[0]["name"], &versions[0]["storage"]),
+            (&json!("v2"), &json!(true))
+        );
+        assert_eq!(versions[1]["storage"], false);
+        assert_eq!(
+            versions[0]["subresources"],
+            json!({"status": {}, "scale": {"specReplicasPath": ".spec.n", "statusReplicasPath": ".status.n"}})
+        );
+        assert_eq!(
+            versions[0]["additionalPrinterColumns"],
+            json!([{"name": "N", "type": "integer", "jsonPath": ".spec.n"}])
+        );
+        let root = &versions[0]["schema"]["openAPIV3Schema"];
+        assert_eq!(root["description"], "A gizmo.");
+        assert_eq!(root["required"], json!(["spec"]));
+        let names: Vec<&String> = root["properties"].as_object().unwrap().keys().collect();
+        assert_eq!(names, ["apiVersion", "kind", "metadata", "spec", "status"]);
+        assert_eq!(root["properties"]["metadata"], json!({"type": "object"}));
+        // External types are placeholders, numbered across versions.
+        assert_eq!(
+            root["properties"]["spec"],
+            json!({super::super::EXTERNAL_MARKER: 0})
+        );
+        assert_eq!(
+            versions[1]["schema"]["openAPIV3Schema"]["properties"]["status"],
+            json!({super::super::EXTERNAL_MARKER: 3})
+        );
+        assert_eq!(
+            crd.external_types,
+            ["GizmoSpec", "GizmoStatus", "GizmoSpec", "GizmoStatus"]
+        );
+    }
+}
