@@ -100,6 +100,9 @@ pub mod batch;
 ))]
 pub mod certificates;
 
+#[cfg(feature = "client")]
+pub mod clients;
+
 #[cfg(any(
     feature = "coordination_v1",
     feature = "coordination_v1beta1",
@@ -151,6 +154,8 @@ pub mod storage;
 #[cfg(feature = "storagemigration_v1beta1")]
 pub mod storagemigration;
 
+#[cfg(feature = "client")]
+pub use clients::{Clientset, InformerFactory};
 /// A scheme that knows every kind this crate was built with.
 pub fn scheme() -> kubegen::Scheme {
     #[allow(unused_mut)]

@@ -36,6 +36,8 @@ pub mod cache;
 #[cfg(feature = "client")]
 pub mod client;
 #[cfg(feature = "client")]
+pub mod clientset;
+#[cfg(feature = "client")]
 pub mod config;
 pub mod crd;
 #[cfg(feature = "client")]

@@ -36,6 +36,9 @@
     clippy::doc_nested_refdefs
 )]
 
+#[cfg(feature = "client")]
+pub mod clients;
+
 #[cfg(feature = "edge_kubegen_dev_v1")]
 pub mod edge_kubegen_dev;
 
@@ -48,6 +51,8 @@ pub mod example_kubegen_dev;
 #[cfg(feature = "tools_kubegen_dev_v1alpha1")]
 pub mod tools_kubegen_dev;
 
+#[cfg(feature = "client")]
+pub use clients::{Clientset, InformerFactory};
 /// A scheme that knows every kind this crate was built with.
 pub fn scheme() -> kubegen::Scheme {
     #[allow(unused_mut)]

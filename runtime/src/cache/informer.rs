@@ -260,3 +260,35 @@ impl<K: Metadata + Send + Sync + 'static> SharedInformer<K> {
         }
     }
 }
+
+/// One kind's informer as a generated informer factory hands it out
+/// (`factory.apps_v1().deployments()`): client-go's `DeploymentInformer`,
+/// with the shared informer and a lister over its store.
+pub struct ResourceInformer<K> {
+    informer: SharedInformer<K>,
+}
+
+impl<K> Clone for ResourceInformer<K> {
+    fn clone(&self) -> Self {
+        ResourceInformer {
+            informer: self.informer.clone(),
+        }
+    }
+}
+
+impl<K: crate::Resource> ResourceInformer<K> {
+    /// Wraps a factory's shared informer.
+    pub fn new(informer: SharedInformer<K>) -> Self {
+        ResourceInformer { informer }
+    }
+
+    /// The shared informer: add event handlers, indexers, a transform.
+    pub fn informer(&self) -> SharedInformer<K> {
+        self.informer.clone()
+    }
+
+    /// A typed read-only view of the informer's cache.
+    pub fn lister(&self) -> Lister<K> {
+        self.informer.lister()
+    }
+}

@@ -42,7 +42,7 @@ pub use event::Event;
 pub use factory::{
     FactoryBuilder, FactoryError, MetadataTransform, SharedInformerFactory, TweakListParams,
 };
-pub use informer::{InformerConfig, InformerError, SharedInformer};
+pub use informer::{InformerConfig, InformerError, ResourceInformer, SharedInformer};
 pub use listener::{AsyncHandler, EventHandler, HandlerRegistration};
 pub use lister::{Lister, NamespaceLister};
 pub use lister_watcher::{ListPage, ListerWatcher, WatchStream};

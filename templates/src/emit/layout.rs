@@ -3,6 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::clients::clients_tokens;
 use super::docs::{Docs, code, plain_lines};
 use super::format::format_tokens;
 use super::graph::{self, Graph, ModulePlan, VersionPlan};
@@ -259,6 +260,23 @@ pub(crate) fn crate_files(
     let docs = crate_docs(&graph, options).inner();
     let allow = rustdoc_allow();
     let why = RUSTDOC_ALLOW_WHY;
+    let clients_runtime = runtime.at_root(["clients"]);
+    let clients = clients_tokens(&graph, &clients_runtime, true)?;
+    files.push(file(
+        "src/clients.rs".to_owned(),
+        header(&all_sources, &options.emit, "//"),
+        format_tokens(quote! {
+            //! Typed clients and shared informers of every kind (feature `client`).
+            #clients
+        })?,
+    ));
+    lib_mods.push((
+        "clients".to_owned(),
+        quote! {
+            #[cfg(feature = "client")]
+            pub mod clients;
+        },
+    ));
     let mods = sorted_mods(lib_mods);
     let scheme = scheme_fn(&graph, &root_runtime, true)?;
     let lib = quote! {
@@ -266,6 +284,8 @@ pub(crate) fn crate_files(
         #(#![comment = #why])*
         #![allow(#allow)]
         #mods
+        #[cfg(feature = "client")]
+        pub use clients::{Clientset, InformerFactory};
         #scheme
     };
     let header_rs = header(&all_sources, &options.emit, "//");
@@ -431,11 +451,16 @@ fn cargo_toml(
     }
     out.push('\n');
     let default = if options.default_features {
-        "[\"full\"]"
+        "[\"full\", \"client\"]"
     } else {
         "[]"
     };
     out.push_str(&format!("[features]\ndefault = {default}\n"));
+    // The clientset and informers need the runtime's HTTP client.
+    out.push_str(&format!(
+        "client = [{}]\n",
+        toml_string(&format!("{crate_name}/client"))
+    ));
     let all = toml_list(
         graph
             .versions
@@ -484,6 +509,14 @@ pub(crate) fn single_file(api: &Api, options: &EmitOptions) -> Result<String, Em
             pub mod #name { #versions }
         });
     }
+    let clients = clients_tokens(&graph, &runtime.at_root(["clients"]), false)?;
     let header = header(&sources(&graph.versions), options, "//");
-    Ok(header + &format_tokens(quote!(#scheme #groups))?)
+    Ok(header
+        + &format_tokens(quote! {
+            #scheme
+            #groups
+            /// Typed clients and shared informers of every kind.
+            #[allow(dead_code, reason = "a binary that includes this file may use only its types")]
+            pub mod clients { #clients }
+        })?)
 }

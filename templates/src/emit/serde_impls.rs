@@ -67,7 +67,8 @@ pub(crate) fn serde_impls(
     })
 }
 
-/// Lays out each `object_serde!` invocation one field per line.
+/// Lays out each `object_serde!` (and `group_version_clients!`) invocation one
+/// field (kind) per line.
 ///
 /// prettyplease fills macro bodies like prose; rustfmt leaves brace-delimited
 /// macro calls exactly as written, so this layout is both readable and
@@ -76,7 +77,7 @@ pub(crate) fn layout_invocations(lines: &mut Vec<String>) {
     let mut index = 0;
     while index < lines.len() {
         let line = &lines[index];
-        if !line.ends_with("object_serde! {") {
+        if !(line.ends_with("object_serde! {") || line.ends_with("group_version_clients! {")) {
             index += 1;
             continue;
         }
@@ -86,7 +87,13 @@ pub(crate) fn layout_invocations(lines: &mut Vec<String>) {
             return;
         };
         let body: Vec<&str> = lines[index + 1..end].iter().map(|l| l.trim()).collect();
-        let Some(laid_out) = layout(&body.join(" "), indent) else {
+        let line = &lines[index];
+        let mut body = body.join(" ");
+        if line.ends_with("group_version_clients! {") {
+            // `Deployment[get list]` → `Deployment [get list]`.
+            body = body.replace("[", " [").replace("  [", " [");
+        }
+        let Some(laid_out) = layout(&body, indent) else {
             index = end + 1;
             continue;
         };

@@ -83,6 +83,7 @@ fn crate_layout() {
         paths,
         [
             "Cargo.toml",
+            "src/clients.rs",
             "src/core/mod.rs",
             "src/core/v1/mod.rs",
             "src/core/v1/note.rs",
@@ -165,7 +166,8 @@ fn features_follow_cross_version_references() {
     let files = files(&fixture::api(), &options());
     let cargo = file(&files, "Cargo.toml");
     assert!(cargo.contains("example_com_v1 = [\"example_com_v1beta1\"]\n"));
-    assert!(cargo.contains("default = [\"full\"]\n"));
+    assert!(cargo.contains("default = [\"full\", \"client\"]\n"));
+    assert!(cargo.contains("client = [\"kubegen/client\"]\n"));
     assert!(cargo.contains("kubegen = { path = \"../runtime\", default-features = false }\n"));
     let no_default = CrateOptions {
         default_features: false,
