@@ -517,3 +517,27 @@ fn the_test_server_accepts_values_of_the_types() {
         assert_eq!(back, expected, "seed {seed}");
     }
 }
+
+/// A derived kind gets the client verb markers a generated kind gets, so
+/// `ResourceClient<Widget>` offers every operation and `/status` and `/scale`.
+#[test]
+fn derived_kinds_have_the_client_operations_of_generated_ones() {
+    use kubegen::clientset::verbs::*;
+    fn all<K: Get + List + Watch + Create + Update + Patch + Delete + DeleteCollection>() {}
+    fn status<K: Status>() {}
+    fn scale<K: Scale>() {}
+    all::<Widget>();
+    status::<Widget>();
+    scale::<Widget>();
+    all::<Gadget>();
+    status::<Gadget>();
+    // A typed client and a shared informer over a (never contacted) server.
+    let config = kubegen::Config::new("http://127.0.0.1:9".parse().unwrap());
+    let client = kubegen::Client::new(config).unwrap();
+    let widgets =
+        kubegen::clientset::ResourceClient::<Widget>::namespaced(client.clone(), "default");
+    let _ = widgets;
+    let factory = kubegen::cache::SharedInformerFactory::new(client);
+    let informer = kubegen::cache::ResourceInformer::new(factory.informer_for::<Widget>());
+    let _ = informer;
+}

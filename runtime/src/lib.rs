@@ -40,6 +40,7 @@ pub mod clientset;
 #[cfg(feature = "client")]
 pub mod config;
 pub mod crd;
+mod derived;
 #[cfg(feature = "client")]
 pub mod discovery;
 #[cfg(feature = "client")]

@@ -1,10 +1,14 @@
 //! Tokens for a kind declared with `#[derive(Resource)]`: the same root
-//! struct, serde impls and `Resource`/`Metadata` impls that a generated kind
-//! gets, emitted into the user's module instead of a generated file.
+//! struct, serde impls, `Resource`/`Metadata` impls and client verb markers
+//! that a generated kind gets, emitted into the user's module instead of a
+//! generated file. (The clientset and informer factory are per crate; a
+//! derived kind is used through `ResourceClient<Kind>` and
+//! `SharedInformerFactory::informer_for::<Kind>()`, which the markers enable.)
 
 use proc_macro2::TokenStream;
 
 use super::EmitError;
+use super::clients::kind_verbs;
 use super::graph::{self, Root};
 use super::paths::{RuntimePath, Scope, ident};
 use super::resource::root_impls;
@@ -55,8 +59,8 @@ pub fn resource_tokens(
             local: None,
         },
     };
-    match shape {
-        RootShape::Declare => type_tokens(root.type_def, &ctx),
+    let mut out = match shape {
+        RootShape::Declare => type_tokens(root.type_def, &ctx)?,
         RootShape::ImplsOnly { defaulted } => {
             let name = ident(&root.def.name, "type name")?;
             let mut fields = field_models(root.def, Some(root), &ctx)?;
@@ -69,9 +73,18 @@ pub fn resource_tokens(
             }
             let mut out = serde_impls(&name, true, &fields, &runtime)?;
             out.extend(root_impls(root, &ctx)?);
-            Ok(out)
+            out
         }
-    }
+    };
+    // The same verb markers `group_version_clients!` gives a generated kind;
+    // the runtime macro expands to nothing when the client is not compiled.
+    let name = ident(&root.def.name, "type name")?;
+    let verbs = kind_verbs(root.resource)?;
+    let derived_verbs = runtime.item("__derived_verbs")?;
+    out.extend(quote::quote! {
+        #derived_verbs! { #name [#(#verbs)*] }
+    });
+    Ok(out)
 }
 
 fn single(problem: &str) -> EmitError {
