@@ -31,6 +31,14 @@ pub(crate) fn derive(input: syn::DeriveInput) -> syn::Result<TokenStream> {
     let name = &input.ident;
     let body = match &input.data {
         syn::Data::Struct(data) => match &data.fields {
+            // `#[serde(transparent)]`: the one field is the value on the wire.
+            syn::Fields::Named(fields)
+                if crate::serde_attrs::container(&input.attrs).transparent
+                    && fields.named.len() == 1 =>
+            {
+                let inner = &fields.named[0].ty;
+                quote! { <#inner as #kubegen::schema::KubeSchema>::schema(generator) }
+            }
             syn::Fields::Named(fields) => {
                 let model = model::struct_model(name, &input.attrs, fields, false, &mut errors);
                 let def = TypeDef::Struct(model.def.clone());

@@ -135,7 +135,20 @@ pub struct GadgetSpec {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, KubeSchema)]
 pub struct GadgetStatus {
     pub ready: bool,
+    pub owner: Option<Owner>,
+    pub port: Option<PortNumber>,
 }
+
+/// Serialized as its one field.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, KubeSchema)]
+#[serde(transparent)]
+pub struct Owner {
+    pub name: String,
+}
+
+/// A newtype: its inner value on the wire.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, KubeSchema)]
+pub struct PortNumber(u16);
 
 /// A tree: recursive, so its CRD cannot be written.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, KubeSchema, kubegen::Resource)]
@@ -384,6 +397,12 @@ fn a_whole_object_kind_gets_its_own_fields() {
         root["properties"]["spec"],
         json!({"type": "object", "properties": {"mode": {"type": "string"}},
                "required": ["mode"], "x-kubernetes-preserve-unknown-fields": true})
+    );
+    let status = &root["properties"]["status"]["properties"];
+    assert_eq!(status["owner"], json!({"type": "string"}));
+    assert_eq!(
+        status["port"],
+        json!({"type": "integer", "format": "int32", "description": "A newtype: its inner value on the wire."})
     );
     assert_eq!(
         root["properties"]["notes"],
