@@ -48,6 +48,12 @@ pub fn well_known_name(known: WellKnown) -> &'static str {
     }
 }
 
+/// The self-contained schema of a runtime type, every nested runtime type
+/// inlined (as a structural CRD schema needs it).
+pub fn well_known_schema(known: WellKnown) -> Value {
+    schema(known, false).0
+}
+
 /// Builds one schema; `refs` decides whether nested runtime types are
 /// `$ref`s (returned too, so the caller can define them) or inlined.
 struct Builder {
