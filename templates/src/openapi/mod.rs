@@ -125,7 +125,10 @@ pub fn component_schemas(
             }
         }
     }
-    // The runtime's types, and the ones they refer to in turn.
+    // Every runtime type: the ones the API's types use, and the ones an
+    // OpenAPI document of the API needs besides (lists, Status, WatchEvent,
+    // discovery).
+    used.extend(well_known::ALL);
     let mut pending: Vec<WellKnown> = used.into_iter().collect();
     while let Some(known) = pending.pop() {
         let name = well_known_name(known);

@@ -7,6 +7,45 @@ use serde_json::{Map, Value, json};
 use super::REF_PREFIX;
 use crate::ir::WellKnown;
 
+/// Every runtime type.
+pub(super) const ALL: [WellKnown; 32] = {
+    use WellKnown::*;
+    [
+        ObjectMeta,
+        ListMeta,
+        TypeMeta,
+        OwnerReference,
+        ManagedFieldsEntry,
+        FieldsV1,
+        LabelSelector,
+        LabelSelectorRequirement,
+        Condition,
+        Status,
+        StatusDetails,
+        StatusCause,
+        DeleteOptions,
+        Preconditions,
+        WatchEvent,
+        Time,
+        MicroTime,
+        Duration,
+        IntOrString,
+        Quantity,
+        ApiGroup,
+        ApiGroupList,
+        ApiResource,
+        ApiResourceList,
+        ApiVersions,
+        GroupVersionForDiscovery,
+        ServerAddressByClientCidr,
+        FieldSelectorRequirement,
+        GroupResource,
+        ShardInfo,
+        RawExtension,
+        VersionInfo,
+    ]
+};
+
 /// The definition name of a runtime type (`io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta`).
 pub fn well_known_name(known: WellKnown) -> &'static str {
     use WellKnown::*;
