@@ -111,10 +111,18 @@ pub fn other_paths(app: &Arc<App>, request: &Request) -> Result<Outcome, ApiErro
     let schemas = app.resources.schemas().clone();
     if rest.is_empty() {
         let index = app.openapi.with(&resources, |cached| {
-            cached
-                .index
-                .get_or_insert_with(|| openapi::index(&resources, &schemas))
-                .clone()
+            if cached.index.is_none() {
+                let documents = &mut cached.documents;
+                let index = openapi::index_with(&resources, |path| {
+                    documents
+                        .entry(path.to_owned())
+                        .or_insert_with(|| openapi::document(&resources, &schemas, path))
+                        .as_ref()
+                        .map(|doc| doc.hash.clone())
+                });
+                cached.index = Some(index);
+            }
+            cached.index.clone().unwrap_or_default()
         });
         let mut reply = Reply::object(200, index);
         reply.content_type = Some("text/plain; charset=utf-8".into());

@@ -63,12 +63,24 @@ pub fn document_paths(resources: &[Arc<ResourceInfo>]) -> Vec<String> {
 /// `/openapi/v3`: `{"paths": {"api/v1": {"serverRelativeURL": "/openapi/v3/api/v1?hash=…"}, …}}`
 /// (served as `text/plain; charset=utf-8`).
 pub fn index(resources: &[Arc<ResourceInfo>], schemas: &Schemas) -> Value {
+    index_with(resources, |path| {
+        document(resources, schemas, path).map(|doc| doc.hash)
+    })
+}
+
+/// The index, with each document's hash from `hash_of` (which may take it
+/// from documents already computed, and keep the ones it computes: the index
+/// needs every document, and clients fetch some of them right after).
+pub fn index_with(
+    resources: &[Arc<ResourceInfo>],
+    mut hash_of: impl FnMut(&str) -> Option<String>,
+) -> Value {
     let mut paths = Map::new();
     for path in document_paths(resources) {
-        if let Some(doc) = document(resources, schemas, &path) {
+        if let Some(hash) = hash_of(&path) {
             paths.insert(
                 path.clone(),
-                json!({"serverRelativeURL": format!("/openapi/v3/{path}?hash={}", doc.hash)}),
+                json!({"serverRelativeURL": format!("/openapi/v3/{path}?hash={hash}")}),
             );
         }
     }

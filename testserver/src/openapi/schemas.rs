@@ -89,27 +89,45 @@ pub fn closure(
 /// A schema with every `$ref` that has siblings (a description, a default,
 /// an extension) wrapped as `allOf: [{$ref}]`, which OpenAPI 3.0 requires
 /// and the real server writes.
+///
+/// Only schema positions are rewritten: the names under `properties` are
+/// field names, not keywords (JSONSchemaProps has fields called `$ref`,
+/// `allOf` and `items`), and defaults, enums, examples and extensions are
+/// values to keep as they are.
 pub fn v3_form(schema: &Value) -> Value {
-    match schema {
-        Value::Object(map) => {
-            let converted: Map<String, Value> =
-                map.iter().map(|(k, v)| (k.clone(), v3_form(v))).collect();
-            match converted.get("$ref") {
-                Some(target) if converted.len() > 1 => {
-                    let mut out = Map::new();
-                    for (k, v) in &converted {
-                        if k != "$ref" {
-                            out.insert(k.clone(), v.clone());
-                        }
-                    }
-                    out.insert("allOf".into(), json!([{ "$ref": target }]));
-                    Value::Object(out)
-                }
-                _ => Value::Object(converted),
+    let Value::Object(map) = schema else {
+        return schema.clone();
+    };
+    let mut converted = Map::new();
+    for (key, value) in map {
+        let value = match (key.as_str(), value) {
+            ("properties" | "patternProperties" | "definitions", Value::Object(fields)) => {
+                Value::Object(
+                    fields
+                        .iter()
+                        .map(|(name, field)| (name.clone(), v3_form(field)))
+                        .collect(),
+                )
             }
+            ("items" | "additionalProperties" | "not", Value::Object(_)) => v3_form(value),
+            ("allOf" | "anyOf" | "oneOf" | "items", Value::Array(schemas)) => {
+                Value::Array(schemas.iter().map(v3_form).collect())
+            }
+            _ => value.clone(),
+        };
+        converted.insert(key.clone(), value);
+    }
+    match converted.get("$ref") {
+        Some(target @ Value::String(_)) if converted.len() > 1 => {
+            let mut out: Map<String, Value> = converted
+                .iter()
+                .filter(|(k, _)| *k != "$ref")
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            out.insert("allOf".into(), json!([{ "$ref": target }]));
+            Value::Object(out)
         }
-        Value::Array(items) => Value::Array(items.iter().map(v3_form).collect()),
-        other => other.clone(),
+        _ => Value::Object(converted),
     }
 }
 
@@ -339,6 +357,32 @@ mod tests {
             v3["properties"]["b"],
             json!({"$ref": "#/components/schemas/Y"})
         );
+    }
+
+    #[test]
+    fn field_names_that_look_like_keywords_stay_fields() {
+        // JSONSchemaProps: its fields `$ref` and `allOf` are not keywords, and
+        // a default holding a `$ref` key is data.
+        let schema = json!({
+            "type": "object",
+            "properties": {
+                "$ref": {"type": "string"},
+                "allOf": {"type": "array", "items": {"$ref": "#/components/schemas/P"}},
+                "not": {"$ref": "#/components/schemas/P", "description": "d"},
+            },
+            "default": {"$ref": "x", "other": 1},
+        });
+        let v3 = v3_form(&schema);
+        assert_eq!(v3["properties"]["$ref"], json!({"type": "string"}));
+        assert_eq!(
+            v3["properties"]["allOf"],
+            json!({"type": "array", "items": {"$ref": "#/components/schemas/P"}})
+        );
+        assert_eq!(
+            v3["properties"]["not"],
+            json!({"description": "d", "allOf": [{"$ref": "#/components/schemas/P"}]})
+        );
+        assert_eq!(v3["default"], json!({"$ref": "x", "other": 1}));
     }
 
     #[test]
