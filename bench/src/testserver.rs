@@ -11,9 +11,11 @@
 //!   transfer) and decoded into `DynamicObject`s, objects/s (median of runs,
 //!   after an untimed warm-up list);
 //! - paged list: `limit=500` following `continue` to the end, objects/s;
-//! - watch: updates (merge patches, 32 in flight) while 1 and then 10
+//! - watch, live: updates (merge patches, 32 in flight) while 1 and then 10
 //!   watchers follow; events/s delivered (all watchers together) and the
-//!   update rate.
+//!   update rate (with one watcher, delivery keeps up with the updates);
+//! - watch, replay: one watcher from a resourceVersion 8,000 updates back
+//!   (all still in the event history), events/s: delivery alone.
 //!
 //! Server and client share one tokio runtime (a worker per CPU), so every
 //! rate includes the client's encoding and decoding.
@@ -36,8 +38,10 @@ const RUNS: usize = 3;
 const IN_FLIGHT: usize = 32;
 const NAMESPACE: &str = "default";
 const PAGE: u32 = 500;
-/// Updates per watch round.
+/// Updates per live watch round.
 const UPDATES: usize = 20_000;
+/// Events replayed from the history (which keeps 10,000).
+const REPLAYED: usize = 8_000;
 
 fn configmaps() -> ResourceDescriptor {
     ResourceDescriptor::from_gvk(
@@ -271,13 +275,19 @@ async fn measure(ctx: &Ctx, summary: &mut Summary) -> Result<(), String> {
         ),
     );
 
-    // Watch throughput.
+    // Watch throughput: live (watchers following the updates), then a
+    // replay of events already in the history (delivery alone).
     let updates = UPDATES.min(objects);
     for (round, watchers) in [1usize, 10].into_iter().enumerate() {
-        let (delivered, elapsed, update_time) = watch_round(&api, watchers, updates, round).await?;
+        let rv = current_rv(&api).await?;
+        let tasks = start_watchers(&api, &rv, watchers, updates).await?;
+        let started = Instant::now();
+        let update_time = update(&api, updates, round).await?;
+        let elapsed = finish(tasks).await?.duration_since(started);
+        let delivered = watchers * updates;
         let events_rate = rate(delivered, elapsed);
         println!(
-            "watch: {watchers} watcher(s), {} updates ({} updates/s): {} events delivered in {} = {} events/s",
+            "watch, live: {watchers} watcher(s), {} updates ({} updates/s): {} events delivered in {} = {} events/s",
             thousands(updates),
             thousands(rate(updates, update_time)),
             thousands(delivered),
@@ -287,13 +297,33 @@ async fn measure(ctx: &Ctx, summary: &mut Summary) -> Result<(), String> {
         summary.add(
             "testserver",
             format!(
-                "watch, {watchers} watcher(s), {} updates at {} updates/s",
+                "watch, live, {watchers} watcher(s), {} updates at {} updates/s",
                 thousands(updates),
                 thousands(rate(updates, update_time))
             ),
             format!("{} events/s delivered", thousands(events_rate)),
         );
     }
+    let replayed = REPLAYED.min(objects);
+    let rv = current_rv(&api).await?;
+    update(&api, replayed, 2).await?;
+    let started = Instant::now();
+    let tasks = start_watchers(&api, &rv, 1, replayed).await?;
+    let elapsed = finish(tasks).await?.duration_since(started);
+    println!(
+        "watch, replay from the history: {} events in {} = {} events/s",
+        thousands(replayed),
+        fmt_dur(elapsed),
+        thousands(rate(replayed, elapsed))
+    );
+    summary.add(
+        "testserver",
+        format!(
+            "watch, replay of {} events from the history",
+            thousands(replayed)
+        ),
+        format!("{} events/s delivered", thousands(rate(replayed, elapsed))),
+    );
     println!("load average at the end: {}", load_average());
     server.shutdown().await;
     Ok(())
@@ -312,33 +342,36 @@ fn load_average() -> String {
         .unwrap_or_else(|_| "unknown".to_owned())
 }
 
-/// Starts `watchers` watches at the current resourceVersion, patches the
-/// first `updates` objects, and waits until every watcher has seen every
-/// update. Returns the events delivered, the time from the first update to
-/// the last event, and the time the updates took.
-async fn watch_round(
-    api: &DynamicApi,
-    watchers: usize,
-    updates: usize,
-    round: usize,
-) -> Result<(usize, Duration, Duration), String> {
-    let rv = api
-        .list(&ListParams::default().limit(1))
+/// The namespace's current list resourceVersion.
+async fn current_rv(api: &DynamicApi) -> Result<String, String> {
+    api.list(&ListParams::default().limit(1))
         .await
         .map_err(|e| format!("list for the watch: {e}"))?
         .metadata
         .resource_version
-        .ok_or("no list resourceVersion")?;
+        .ok_or_else(|| "no list resourceVersion".to_owned())
+}
+
+type Watcher = tokio::task::JoinHandle<Result<Instant, String>>;
+
+/// `watchers` watches from `rv`, each counting `expected` MODIFIED events
+/// and returning when it saw the last.
+async fn start_watchers(
+    api: &DynamicApi,
+    rv: &str,
+    watchers: usize,
+    expected: usize,
+) -> Result<Vec<Watcher>, String> {
     let mut tasks = Vec::new();
     for _ in 0..watchers {
         let mut events = api
-            .watch(&WatchParams::default().timeout(600), &rv)
+            .watch(&WatchParams::default().timeout(600), rv)
             .await
             .map_err(|e| format!("watch: {e}"))?
             .boxed();
         tasks.push(tokio::spawn(async move {
             let mut seen = 0;
-            while seen < updates {
+            while seen < expected {
                 match events.next().await {
                     Some(Ok(WatchEvent::Modified(_))) => seen += 1,
                     Some(Ok(WatchEvent::Bookmark(_))) => {}
@@ -350,8 +383,22 @@ async fn watch_round(
             Ok(Instant::now())
         }));
     }
-    let started = Instant::now();
-    let update_time = concurrently(updates, |i| {
+    Ok(tasks)
+}
+
+/// When the last watcher saw its last event.
+async fn finish(tasks: Vec<Watcher>) -> Result<Instant, String> {
+    let mut last = None;
+    for task in tasks {
+        let finished = task.await.map_err(|e| format!("watcher task: {e}"))??;
+        last = Some(last.map_or(finished, |l: Instant| l.max(finished)));
+    }
+    last.ok_or_else(|| "no watcher".to_owned())
+}
+
+/// Merge-patches the first `count` objects (`IN_FLIGHT` at a time).
+async fn update(api: &DynamicApi, count: usize, round: usize) -> Result<Duration, String> {
+    concurrently(count, |i| {
         let api = api.clone();
         async move {
             let patch = Patch::Merge(json!({"data": {"round": round.to_string()}}));
@@ -361,11 +408,5 @@ async fn watch_round(
                 .map_err(|e| format!("patch cm-{i:06}: {e}"))
         }
     })
-    .await?;
-    let mut last = started;
-    for task in tasks {
-        let finished = task.await.map_err(|e| format!("watcher task: {e}"))??;
-        last = last.max(finished);
-    }
-    Ok((watchers * updates, last - started, update_time))
+    .await
 }
