@@ -13,6 +13,8 @@ use crate::util::{fmt_dur, median, speedup_rates, thousands};
 use crate::{Ctx, Summary};
 
 const RUNS: usize = 5;
+/// Pods in the list unless `--items` says otherwise.
+const ITEMS: usize = 10_000;
 const POD: &str = "objects/core/k8s-api-testdata-v1.36.0/core.v1.Pod.json";
 
 type KubegenList = kubegen::ObjectList<kubegen_api::core::v1::Pod>;
@@ -109,7 +111,7 @@ fn decode_peer(json: &str, items: usize) -> Result<Duration, String> {
 pub fn run(ctx: &Ctx, summary: &mut Summary) -> Result<(), String> {
     let path = ctx.spec(POD)?;
     let runs = ctx.opts.runs.unwrap_or(RUNS);
-    let items = ctx.opts.items;
+    let items = ctx.opts.items.unwrap_or(ITEMS);
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     let template: Value =
         serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;

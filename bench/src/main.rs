@@ -16,11 +16,16 @@
 //!   with every group and with core/v1 + apps/v1 + batch/v1.
 //! - `decode`: a `PodList` of 10,000 Pods decoded into `kubegen-api` versus
 //!   `k8s-openapi` types.
-//! - `all` (or `gen`): every benchmark above (`crds` on the default folder),
+//! - `testserver`: the in-memory API server holding 100,000 ConfigMaps
+//!   (`--items`): creation over HTTP, memory per stored object, full and
+//!   paged lists, watch throughput with 1 and 10 watchers.
+//! - `gen`: every benchmark above but `testserver` (the generator and its
+//!   peers); `all`: every benchmark (`crds` on the default folder),
 //!   in sequence, then one summary.
 //!
 //! Options: `--runs N` (repetitions; each benchmark has its own default),
-//! `--items N` (decode: Pods in the list, default 10000), `--timeout SECS`
+//! `--items N` (decode: Pods in the list, default 10000; testserver: stored
+//! ConfigMaps, default 100000), `--timeout SECS`
 //! (kopium: limit per compile check, default 300), `--no-check` (kopium: skip
 //! the compile checks), `--jobs N` (cargo jobs for builds and checks, default 2).
 //!
@@ -32,13 +37,14 @@ mod crds;
 mod decode;
 mod gen_api;
 mod kopium;
+mod testserver;
 mod util;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-const USAGE: &str = "usage: cargo xtask bench <crds [DIR]|gen-api|kopium|build-api|decode|all|gen> \
+const USAGE: &str = "usage: cargo xtask bench <crds [DIR]|gen-api|kopium|build-api|decode|testserver|all|gen> \
 [--runs N] [--items N] [--timeout SECS] [--no-check] [--jobs N]";
 
 /// Options shared by the benchmarks.
@@ -46,8 +52,9 @@ const USAGE: &str = "usage: cargo xtask bench <crds [DIR]|gen-api|kopium|build-a
 pub struct Options {
     /// Repetitions; `None` lets each benchmark pick its default.
     pub runs: Option<usize>,
-    /// Pods in the decoded list.
-    pub items: usize,
+    /// Pods in the decoded list, or objects the test server holds; `None`
+    /// lets each benchmark pick its default.
+    pub items: Option<usize>,
     /// Limit for one compile check.
     pub timeout: Duration,
     /// Whether the kopium benchmark compile-checks the outputs.
@@ -140,7 +147,7 @@ impl Summary {
 fn parse_args(args: &[String]) -> Result<(String, Vec<String>, Options), String> {
     let mut opts = Options {
         runs: None,
-        items: 10_000,
+        items: None,
         timeout: Duration::from_secs(300),
         check: true,
         jobs: 2,
@@ -157,7 +164,7 @@ fn parse_args(args: &[String]) -> Result<(String, Vec<String>, Options), String>
         };
         match arg.as_str() {
             "--runs" => opts.runs = Some(value("--runs")?),
-            "--items" => opts.items = value("--items")?,
+            "--items" => opts.items = Some(value("--items")?),
             "--timeout" => opts.timeout = Duration::from_secs(value("--timeout")? as u64),
             "--jobs" => opts.jobs = value("--jobs")?,
             "--no-check" => opts.check = false,
@@ -217,19 +224,26 @@ fn main() -> ExitCode {
         "kopium" => vec![("kopium", Box::new(kopium::run))],
         "build-api" => vec![("build-api", Box::new(build_api::run))],
         "decode" => vec![("decode", Box::new(decode::run))],
+        "testserver" => vec![("testserver", Box::new(testserver::run))],
         // `gen` is the name issue 3 gives the peer benchmarks.
-        "all" | "gen" => vec![
-            (
-                "crds",
-                Box::new(|ctx: &Ctx, summary: &mut Summary| {
-                    crds::run(ctx, summary, &ctx.specs.join("crds"))
-                }),
-            ),
-            ("gen-api", Box::new(gen_api::run)),
-            ("decode", Box::new(decode::run)),
-            ("build-api", Box::new(build_api::run)),
-            ("kopium", Box::new(kopium::run)),
-        ],
+        "all" | "gen" => {
+            let mut benches: Vec<(&str, Bench)> = vec![
+                (
+                    "crds",
+                    Box::new(|ctx: &Ctx, summary: &mut Summary| {
+                        crds::run(ctx, summary, &ctx.specs.join("crds"))
+                    }),
+                ),
+                ("gen-api", Box::new(gen_api::run)),
+                ("decode", Box::new(decode::run)),
+                ("build-api", Box::new(build_api::run)),
+                ("kopium", Box::new(kopium::run)),
+            ];
+            if name == "all" {
+                benches.push(("testserver", Box::new(testserver::run)));
+            }
+            benches
+        }
         other => {
             eprintln!("error: unknown benchmark {other}\n{USAGE}");
             return ExitCode::FAILURE;
