@@ -16,11 +16,14 @@
 //!   with every group and with core/v1 + apps/v1 + batch/v1.
 //! - `decode`: a `PodList` of 10,000 Pods decoded into `kubegen-api` versus
 //!   `k8s-openapi` types.
+//! - `informer`: kubegen's shared informer versus kube-rs's reflector store on
+//!   the embedded test server with 10,000 Pods: time to sync and memory per
+//!   cached object, each informer in its own child process.
 //! - `all` (or `gen`): every benchmark above (`crds` on the default folder),
 //!   in sequence, then one summary.
 //!
 //! Options: `--runs N` (repetitions; each benchmark has its own default),
-//! `--items N` (decode: Pods in the list, default 10000), `--timeout SECS`
+//! `--items N` (decode, informer: Pods, default 10000), `--timeout SECS`
 //! (kopium: limit per compile check, default 300), `--no-check` (kopium: skip
 //! the compile checks), `--jobs N` (cargo jobs for builds and checks, default 2).
 //!
@@ -31,6 +34,7 @@ mod check;
 mod crds;
 mod decode;
 mod gen_api;
+mod informer;
 mod kopium;
 mod util;
 
@@ -38,7 +42,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-const USAGE: &str = "usage: cargo xtask bench <crds [DIR]|gen-api|kopium|build-api|decode|all|gen> \
+const USAGE: &str = "usage: cargo xtask bench <crds [DIR]|gen-api|kopium|build-api|decode|informer|all|gen> \
 [--runs N] [--items N] [--timeout SECS] [--no-check] [--jobs N]";
 
 /// Options shared by the benchmarks.
@@ -171,6 +175,9 @@ fn parse_args(args: &[String]) -> Result<(String, Vec<String>, Options), String>
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some(informer::CHILD) {
+        return informer::child(&args[1..]);
+    }
     let (name, rest, opts) = match parse_args(&args) {
         Ok(parsed) => parsed,
         Err(error) => {
@@ -217,6 +224,7 @@ fn main() -> ExitCode {
         "kopium" => vec![("kopium", Box::new(kopium::run))],
         "build-api" => vec![("build-api", Box::new(build_api::run))],
         "decode" => vec![("decode", Box::new(decode::run))],
+        "informer" => vec![("informer", Box::new(informer::run))],
         // `gen` is the name issue 3 gives the peer benchmarks.
         "all" | "gen" => vec![
             (
@@ -227,6 +235,7 @@ fn main() -> ExitCode {
             ),
             ("gen-api", Box::new(gen_api::run)),
             ("decode", Box::new(decode::run)),
+            ("informer", Box::new(informer::run)),
             ("build-api", Box::new(build_api::run)),
             ("kopium", Box::new(kopium::run)),
         ],
