@@ -19,12 +19,15 @@
 //! - `testserver`: the in-memory API server holding 100,000 ConfigMaps
 //!   (`--items`): creation over HTTP, memory per stored object, full and
 //!   paged lists, watch throughput with 1 and 10 watchers.
-//! - `gen`: every benchmark above but `testserver` (the generator and its
-//!   peers); `all`: every benchmark (`crds` on the default folder),
-//!   in sequence, then one summary.
+//! - `informer`: kubegen's shared informer versus kube-rs's reflector store on
+//!   the embedded test server with 10,000 Pods: time to sync and memory per
+//!   cached object, each informer in its own child process.
+//! - `gen`: the generator and its peers (crds, gen-api, decode, build-api,
+//!   kopium); `all`: every benchmark (`crds` on the default folder), in
+//!   sequence, then one summary.
 //!
 //! Options: `--runs N` (repetitions; each benchmark has its own default),
-//! `--items N` (decode: Pods in the list, default 10000; testserver: stored
+//! `--items N` (decode, informer: Pods, default 10000; testserver: stored
 //! ConfigMaps, default 100000), `--timeout SECS`
 //! (kopium: limit per compile check, default 300), `--no-check` (kopium: skip
 //! the compile checks), `--jobs N` (cargo jobs for builds and checks, default 2).
@@ -36,6 +39,7 @@ mod check;
 mod crds;
 mod decode;
 mod gen_api;
+mod informer;
 mod kopium;
 mod testserver;
 mod util;
@@ -44,7 +48,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-const USAGE: &str = "usage: cargo xtask bench <crds [DIR]|gen-api|kopium|build-api|decode|testserver|all|gen> \
+const USAGE: &str = "usage: cargo xtask bench <crds [DIR]|gen-api|kopium|build-api|decode|testserver|informer|all|gen> \
 [--runs N] [--items N] [--timeout SECS] [--no-check] [--jobs N]";
 
 /// Options shared by the benchmarks.
@@ -178,6 +182,9 @@ fn parse_args(args: &[String]) -> Result<(String, Vec<String>, Options), String>
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some(informer::CHILD) {
+        return informer::child(&args[1..]);
+    }
     let (name, rest, opts) = match parse_args(&args) {
         Ok(parsed) => parsed,
         Err(error) => {
@@ -225,6 +232,7 @@ fn main() -> ExitCode {
         "build-api" => vec![("build-api", Box::new(build_api::run))],
         "decode" => vec![("decode", Box::new(decode::run))],
         "testserver" => vec![("testserver", Box::new(testserver::run))],
+        "informer" => vec![("informer", Box::new(informer::run))],
         // `gen` is the name issue 3 gives the peer benchmarks.
         "all" | "gen" => {
             let mut benches: Vec<(&str, Bench)> = vec![
@@ -241,6 +249,7 @@ fn main() -> ExitCode {
             ];
             if name == "all" {
                 benches.push(("testserver", Box::new(testserver::run)));
+                benches.push(("informer", Box::new(informer::run)));
             }
             benches
         }

@@ -1,0 +1,535 @@
+//! `informer`: kubegen's shared informer versus kube-rs's reflector store, on the
+//! same embedded test API server (`kubegen-testserver`, plain HTTP) holding the
+//! same N Pods (default 10,000; `--items`).
+//!
+//! The parent process starts the server, seeds the Pods concurrently through
+//! `kubegen::Api<Pod>` (timed: the seeding throughput is reported too), then
+//! re-executes this binary once per measurement (hidden mode [`CHILD`]) so that
+//! each informer has a fresh process and allocator heap of its own. A child
+//! builds its client, reads `VmRSS`, starts the informer, waits until it has
+//! synced with N Pods in its store, reads `VmRSS` again and prints the sync time
+//! and both readings. The two sides alternate which goes first, `--runs` times
+//! (default 3); figures are medians.
+//!
+//! Each comparison is made in three modes, because the two libraries' defaults
+//! do not send the same requests:
+//! - `defaults`: each side as shipped. kubegen: a watch-list (`sendInitialEvents`),
+//!   one streamed request. kube-rs: `watcher::Config::default()`, a list at
+//!   `resourceVersion=""` in pages of 500, then a watch.
+//! - `list`: the same requests on both sides: one list at `resourceVersion=0`
+//!   (the server then ignores `limit`, as a real one answering from its watch
+//!   cache does), then a watch. kubegen: `watch_list: false`; kube-rs:
+//!   `any_semantic()`.
+//! - `watch-list`: both stream the initial state: kubegen's default, kube-rs's
+//!   `streaming_lists()`.
+//!
+//! Memory per object is `(VmRSS after sync − VmRSS before start) / N`: the cache
+//! and whatever the allocator kept of the decoding, as a process sees it.
+
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+use futures_util::{StreamExt, TryStreamExt};
+use serde_json::Value;
+
+use crate::util::{fmt_dur, median, speedup_times, thousands};
+use crate::{Ctx, Summary};
+
+/// The hidden first argument that makes this binary measure one informer.
+pub const CHILD: &str = "__informer-child";
+
+const RUNS: usize = 3;
+const POD: &str = "objects/core/k8s-api-testdata-v1.36.0/core.v1.Pod.json";
+const NAMESPACE: &str = "default";
+/// Creates in flight while seeding.
+const SEED_CONCURRENCY: usize = 64;
+/// A child that has not synced by then has failed.
+const CHILD_TIMEOUT: Duration = Duration::from_secs(300);
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Kubegen,
+    Kube,
+}
+
+impl Side {
+    fn arg(self) -> &'static str {
+        match self {
+            Side::Kubegen => "kubegen",
+            Side::Kube => "kube",
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Mode {
+    Defaults,
+    List,
+    WatchList,
+}
+
+const MODES: [Mode; 3] = [Mode::Defaults, Mode::List, Mode::WatchList];
+
+impl Mode {
+    fn arg(self) -> &'static str {
+        match self {
+            Mode::Defaults => "defaults",
+            Mode::List => "list",
+            Mode::WatchList => "watch-list",
+        }
+    }
+
+    fn parse(text: &str) -> Option<Mode> {
+        MODES.into_iter().find(|m| m.arg() == text)
+    }
+
+    /// What each side sends in this mode.
+    fn describe(self) -> (&'static str, &'static str) {
+        match self {
+            Mode::Defaults => (
+                "defaults: watch-list (sendInitialEvents=true)",
+                "defaults: list at rv=\"\" in pages of 500, then watch",
+            ),
+            Mode::List => (
+                "watch_list: false: one list at rv=0, then watch",
+                "any_semantic(): one list at rv=0, then watch",
+            ),
+            Mode::WatchList => (
+                "watch-list (sendInitialEvents=true)",
+                "streaming_lists(): watch-list (sendInitialEvents=true)",
+            ),
+        }
+    }
+}
+
+/// One child's figures.
+struct Measure {
+    sync: Duration,
+    rss_before_kib: u64,
+    rss_after_kib: u64,
+}
+
+impl Measure {
+    fn kib_per_object(&self, items: usize) -> f64 {
+        self.rss_after_kib.saturating_sub(self.rss_before_kib) as f64 / items as f64
+    }
+}
+
+// ---- the parent: server, seeding, children, figures ----
+
+pub fn run(ctx: &Ctx, summary: &mut Summary) -> Result<(), String> {
+    let path = ctx.spec(POD)?;
+    let runs = ctx.opts.runs.unwrap_or(RUNS);
+    let items = ctx.opts.items;
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let template: Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("tokio runtime: {e}"))?;
+    let server = runtime
+        .block_on(
+            kubegen_testserver::TestServer::builder()
+                .plain_http(true)
+                .start(),
+        )
+        .map_err(|e| format!("starting the test server: {e}"))?;
+    println!("server: {} (plain HTTP, in this process)", server.url());
+
+    let seeding = runtime.block_on(seed(&server, &template, items))?;
+    let rate = items as f64 / seeding.as_secs_f64();
+    println!(
+        "seeded {} Pods in namespace {NAMESPACE} from {} in {} = {} Pods/s ({SEED_CONCURRENCY} creates in flight)",
+        thousands(items),
+        path.display(),
+        fmt_dur(seeding),
+        thousands(rate as usize)
+    );
+    summary.add(
+        "informer",
+        format!(
+            "seeding {} Pods (kubegen Api<Pod>::create, {SEED_CONCURRENCY} in flight)",
+            thousands(items)
+        ),
+        format!("{} = {} Pods/s", fmt_dur(seeding), thousands(rate as usize)),
+    );
+
+    let exe = std::env::current_exe().map_err(|e| format!("this benchmark's path: {e}"))?;
+    let kubeconfig = server.kubeconfig_path().to_path_buf();
+    let result = (|| {
+        for mode in MODES {
+            let (ours_how, peer_how) = mode.describe();
+            println!("\n-- mode {}", mode.arg());
+            println!("   kubegen: {ours_how}");
+            println!("   kube-rs: {peer_how}");
+            let mut ours = Vec::new();
+            let mut peer = Vec::new();
+            for run in 0..runs {
+                let order = if run % 2 == 0 {
+                    [Side::Kubegen, Side::Kube]
+                } else {
+                    [Side::Kube, Side::Kubegen]
+                };
+                for side in order {
+                    let measure = child_run(&exe, &kubeconfig, side, mode, items)?;
+                    println!(
+                        "run {} {:<7}: synced in {:>9}, VmRSS {} -> {} KiB = {:.2} KiB/Pod",
+                        run + 1,
+                        side.arg(),
+                        fmt_dur(measure.sync),
+                        thousands(measure.rss_before_kib as usize),
+                        thousands(measure.rss_after_kib as usize),
+                        measure.kib_per_object(items)
+                    );
+                    match side {
+                        Side::Kubegen => ours.push(measure),
+                        Side::Kube => peer.push(measure),
+                    }
+                }
+            }
+            report(summary, mode, &ours, &peer, items, runs);
+        }
+        Ok(())
+    })();
+    runtime.block_on(server.shutdown());
+    result
+}
+
+/// Creates `items` Pods named `pod-00000`… from the template; the elapsed time.
+async fn seed(
+    server: &kubegen_testserver::TestServer,
+    template: &Value,
+    items: usize,
+) -> Result<Duration, String> {
+    use kubegen_api::core::v1::Pod;
+    let client = kubegen::Client::new(server.config()).map_err(|e| format!("client: {e}"))?;
+    let api = kubegen::Api::<Pod>::namespaced(client, NAMESPACE);
+    let mut base = template.clone();
+    let meta = base
+        .get_mut("metadata")
+        .and_then(Value::as_object_mut)
+        .ok_or("the example Pod has no metadata object")?;
+    // Fields a create must not carry, or that the server sets itself.
+    for field in [
+        "generateName",
+        "selfLink",
+        "uid",
+        "resourceVersion",
+        "creationTimestamp",
+        "deletionTimestamp",
+        "deletionGracePeriodSeconds",
+        "managedFields",
+    ] {
+        meta.remove(field);
+    }
+    meta.insert("namespace".into(), Value::String(NAMESPACE.to_owned()));
+    // The fixture's `finalizersValue` is not a qualified name; keep the field's shape.
+    meta.insert(
+        "finalizers".into(),
+        serde_json::json!(["bench.kubegen.io/keep"]),
+    );
+    let pods = (0..items)
+        .map(|i| {
+            let mut pod = base.clone();
+            pod["metadata"]["name"] = Value::String(format!("pod-{i:05}"));
+            serde_json::from_value::<Pod>(pod).map_err(|e| format!("the example Pod: {e}"))
+        })
+        .collect::<Result<Vec<Pod>, String>>()?;
+    let params = kubegen::api::PostParams::default();
+    let start = Instant::now();
+    futures_util::stream::iter(pods)
+        .map(|pod| {
+            let (api, params) = (&api, &params);
+            async move {
+                api.create(params, &pod).await.map_err(|e| {
+                    format!(
+                        "creating Pod {NAMESPACE}/{}: {e}",
+                        pod.metadata.name.as_deref().unwrap_or_default()
+                    )
+                })
+            }
+        })
+        .buffer_unordered(SEED_CONCURRENCY)
+        .try_for_each(|_| async { Ok(()) })
+        .await?;
+    Ok(start.elapsed())
+}
+
+/// Runs one child and parses its `result` line.
+fn child_run(
+    exe: &std::path::Path,
+    kubeconfig: &std::path::Path,
+    side: Side,
+    mode: Mode,
+    items: usize,
+) -> Result<Measure, String> {
+    let mut command = Command::new(exe);
+    command
+        .arg(CHILD)
+        .arg(side.arg())
+        .arg(mode.arg())
+        .arg(kubeconfig)
+        .arg(items.to_string())
+        .stdin(Stdio::null())
+        .stderr(Stdio::inherit())
+        .stdout(Stdio::piped());
+    let output = command
+        .output()
+        .map_err(|e| format!("running {}: {e}", exe.display()))?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    if !output.status.success() {
+        return Err(format!(
+            "the {} child ({}) failed ({}): {}",
+            side.arg(),
+            mode.arg(),
+            output.status,
+            stdout.trim()
+        ));
+    }
+    let line = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("result "))
+        .ok_or_else(|| format!("the {} child printed no result: {stdout}", side.arg()))?;
+    let numbers: Vec<u64> = line
+        .split_whitespace()
+        .map(str::parse)
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("the {} child's result {line:?}: {e}", side.arg()))?;
+    match numbers[..] {
+        [nanos, before, after] => Ok(Measure {
+            sync: Duration::from_nanos(nanos),
+            rss_before_kib: before,
+            rss_after_kib: after,
+        }),
+        _ => Err(format!("the {} child's result {line:?}", side.arg())),
+    }
+}
+
+fn median_f64(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or_default()
+}
+
+/// `kubegen 1.80x less memory` (or more).
+fn memory_ratio(ours: f64, peer: f64) -> String {
+    if ours <= 0.0 || peer <= 0.0 {
+        return "n/a".to_owned();
+    }
+    if ours <= peer {
+        format!("kubegen {:.2}x less memory", peer / ours)
+    } else {
+        format!("kubegen {:.2}x more memory", ours / peer)
+    }
+}
+
+fn met(yes: bool) -> &'static str {
+    if yes { "met" } else { "NOT met" }
+}
+
+fn report(
+    summary: &mut Summary,
+    mode: Mode,
+    ours: &[Measure],
+    peer: &[Measure],
+    items: usize,
+    runs: usize,
+) {
+    let sync = |m: &[Measure]| median(m.iter().map(|m| m.sync).collect());
+    let kib = |m: &[Measure]| median_f64(m.iter().map(|m| m.kib_per_object(items)).collect());
+    let (ours_sync, peer_sync) = (sync(ours), sync(peer));
+    let (ours_kib, peer_kib) = (kib(ours), kib(peer));
+    let sync_ratio = speedup_times(ours_sync, peer_sync);
+    let mem_ratio = memory_ratio(ours_kib, peer_kib);
+    let faster = met(ours_sync < peer_sync);
+    let smaller = met(ours_kib < peer_kib);
+    println!(
+        "sync ({} Pods, median of {runs}): kubegen {}  kube-rs {}  ratio: {sync_ratio} (target: faster sync: {faster})",
+        thousands(items),
+        fmt_dur(ours_sync),
+        fmt_dur(peer_sync)
+    );
+    println!(
+        "memory per cached Pod (median of {runs}): kubegen {ours_kib:.2} KiB  kube-rs {peer_kib:.2} KiB  ratio: {mem_ratio} (target: less memory: {smaller})"
+    );
+    let m = mode.arg();
+    summary.add(
+        "informer",
+        format!("[{m}] kubegen SharedInformer<Pod>: sync"),
+        fmt_dur(ours_sync),
+    );
+    summary.add(
+        "informer",
+        format!("[{m}] kube-rs reflector store: sync"),
+        fmt_dur(peer_sync),
+    );
+    summary.add(
+        "informer",
+        format!("[{m}] sync ratio (target: faster: {faster})"),
+        sync_ratio,
+    );
+    summary.add(
+        "informer",
+        format!("[{m}] kubegen: memory per cached Pod"),
+        format!("{ours_kib:.2} KiB"),
+    );
+    summary.add(
+        "informer",
+        format!("[{m}] kube-rs: memory per cached Pod"),
+        format!("{peer_kib:.2} KiB"),
+    );
+    summary.add(
+        "informer",
+        format!("[{m}] memory ratio (target: less: {smaller})"),
+        mem_ratio,
+    );
+}
+
+// ---- the child: one informer, measured ----
+
+/// The hidden mode: `__informer-child <kubegen|kube> <mode> <kubeconfig> <items>`.
+/// Prints `result <sync nanoseconds> <VmRSS before KiB> <VmRSS after KiB>`.
+pub fn child(args: &[String]) -> ExitCode {
+    match child_inner(args) {
+        Ok(line) => {
+            println!("{line}");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            println!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn child_inner(args: &[String]) -> Result<String, String> {
+    let [side, mode, kubeconfig, items] = args else {
+        return Err(format!(
+            "{CHILD} <kubegen|kube> <mode> <kubeconfig> <items>"
+        ));
+    };
+    let mode = Mode::parse(mode).ok_or_else(|| format!("unknown mode {mode}"))?;
+    let items: usize = items.parse().map_err(|e| format!("items {items}: {e}"))?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("tokio runtime: {e}"))?;
+    let measure = runtime.block_on(async {
+        let work = async {
+            match side.as_str() {
+                "kubegen" => kubegen_side(kubeconfig, mode, items).await,
+                "kube" => kube_side(kubeconfig, mode, items).await,
+                other => Err(format!("unknown side {other}")),
+            }
+        };
+        tokio::time::timeout(CHILD_TIMEOUT, work)
+            .await
+            .map_err(|_| format!("not synced after {}", fmt_dur(CHILD_TIMEOUT)))?
+    })?;
+    // The informer's tasks are still running; the process exits without waiting.
+    std::mem::forget(runtime);
+    Ok(format!(
+        "result {} {} {}",
+        measure.sync.as_nanos(),
+        measure.rss_before_kib,
+        measure.rss_after_kib
+    ))
+}
+
+/// `VmRSS` of this process, KiB.
+fn vm_rss_kib() -> Result<u64, String> {
+    let status = std::fs::read_to_string("/proc/self/status")
+        .map_err(|e| format!("/proc/self/status: {e}"))?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .ok_or_else(|| "no VmRSS in /proc/self/status".to_owned())
+}
+
+fn check_len(side: &str, len: usize, items: usize) -> Result<(), String> {
+    if len == items {
+        Ok(())
+    } else {
+        Err(format!("{side} synced with {len} Pods, expected {items}"))
+    }
+}
+
+async fn kubegen_side(kubeconfig: &str, mode: Mode, items: usize) -> Result<Measure, String> {
+    use kubegen::cache::{ReflectorConfig, SharedInformerFactory};
+    let mut config = kubegen::Config::from_kubeconfig_file(
+        kubeconfig,
+        &kubegen::config::KubeConfigOptions::default(),
+    )
+    .map_err(|e| format!("kubegen config: {e}"))?;
+    // kube-rs has no client-side rate limit; an informer makes one or two requests anyway.
+    config.rate_limit = None;
+    let client = kubegen::Client::new(config).map_err(|e| format!("kubegen client: {e}"))?;
+    let reflector = ReflectorConfig {
+        watch_list: !matches!(mode, Mode::List),
+        ..ReflectorConfig::default()
+    };
+    let factory = SharedInformerFactory::builder(client)
+        .reflector_config(reflector)
+        .build();
+    let informer = factory.informer_for::<kubegen_api::core::v1::Pod>();
+    let rss_before_kib = vm_rss_kib()?;
+    let start = Instant::now();
+    factory.start().map_err(|e| format!("starting: {e}"))?;
+    if !factory.wait_for_cache_sync().await {
+        return Err("the factory shut down before syncing".to_owned());
+    }
+    let sync = start.elapsed();
+    let rss_after_kib = vm_rss_kib()?;
+    check_len("kubegen", informer.store().len(), items)?;
+    Ok(Measure {
+        sync,
+        rss_before_kib,
+        rss_after_kib,
+    })
+}
+
+async fn kube_side(kubeconfig: &str, mode: Mode, items: usize) -> Result<Measure, String> {
+    use k8s_openapi::api::core::v1::Pod;
+    use kube::runtime::{WatchStreamExt, reflector, watcher};
+    let kubeconfig =
+        kube::config::Kubeconfig::read_from(kubeconfig).map_err(|e| format!("kube config: {e}"))?;
+    let config = kube::Config::from_custom_kubeconfig(
+        kubeconfig,
+        &kube::config::KubeConfigOptions::default(),
+    )
+    .await
+    .map_err(|e| format!("kube config: {e}"))?;
+    let client = kube::Client::try_from(config).map_err(|e| format!("kube client: {e}"))?;
+    let api: kube::Api<Pod> = kube::Api::all(client);
+    let watcher_config = match mode {
+        Mode::Defaults => watcher::Config::default(),
+        Mode::List => watcher::Config::default().any_semantic(),
+        Mode::WatchList => watcher::Config::default().streaming_lists(),
+    };
+    let (reader, writer) = reflector::store();
+    let rss_before_kib = vm_rss_kib()?;
+    let start = Instant::now();
+    let stream = watcher(api, watcher_config).reflect(writer);
+    tokio::spawn(async move {
+        let mut stream = std::pin::pin!(stream);
+        while let Some(event) = stream.next().await {
+            if let Err(error) = event {
+                eprintln!("kube-rs watcher: {error}");
+            }
+        }
+    });
+    reader
+        .wait_until_ready()
+        .await
+        .map_err(|e| format!("kube-rs store: {e}"))?;
+    let sync = start.elapsed();
+    let rss_after_kib = vm_rss_kib()?;
+    check_len("kube-rs", reader.len(), items)?;
+    Ok(Measure {
+        sync,
+        rss_before_kib,
+        rss_after_kib,
+    })
+}
