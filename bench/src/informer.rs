@@ -120,7 +120,7 @@ impl Measure {
 pub fn run(ctx: &Ctx, summary: &mut Summary) -> Result<(), String> {
     let path = ctx.spec(POD)?;
     let runs = ctx.opts.runs.unwrap_or(RUNS);
-    let items = ctx.opts.items;
+    let items = ctx.opts.items.unwrap_or(10_000);
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     let template: Value =
         serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
