@@ -10,9 +10,9 @@
 //!
 //! kubectl 1.27+ validates manifests after reading the server's OpenAPI v3
 //! documents (in the namespace, server-side apply and custom resource
-//! tests); the selector, watch and cascade tests
-//! pass `--validate=false`, as kubectl before 1.27 always needs (it reads
-//! `/openapi/v2`, which the server does not serve).
+//! tests); the selector, watch and cascade tests pass `--validate=false`,
+//! as kubectl before 1.27 always needs (it reads `/openapi/v2`, which the
+//! server does not serve).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod harness;
