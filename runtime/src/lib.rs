@@ -39,6 +39,8 @@ pub mod client;
 pub mod clientset;
 #[cfg(feature = "client")]
 pub mod config;
+pub mod crd;
+mod derived;
 #[cfg(feature = "client")]
 pub mod discovery;
 #[cfg(feature = "client")]
@@ -56,6 +58,7 @@ pub mod restmapper;
 #[cfg(feature = "client")]
 pub mod retry;
 pub mod runtime;
+pub mod schema;
 pub mod scheme;
 pub mod serde_fields;
 pub mod serde_null;
@@ -85,7 +88,19 @@ pub use quantity::Quantity;
 pub use resource::{
     GroupVersion, GroupVersionKind, GroupVersionResource, Metadata, ObjectList, Resource, Scope,
 };
+pub use schema::KubeSchema;
 pub use scheme::{AnyResource, Scheme, SchemeError};
+
+/// `#[derive(Resource)]`: a custom resource kind with its CRD (feature `derive`; see
+/// [`kubegen_macros`]). The derive shares its name with the [`Resource`] trait, as serde's
+/// derives do with their traits.
+#[cfg(feature = "derive")]
+pub use kubegen_macros::Resource;
+
+/// `#[derive(KubeSchema)]`: the structural schema of a type used in a custom resource
+/// (feature `derive`).
+#[cfg(feature = "derive")]
+pub use kubegen_macros::KubeSchema;
 pub use time::{Duration, MicroTime, Time};
 
 /// Re-exports for generated code, so that generated crates need no direct dependency on them.

@@ -7,7 +7,8 @@
 //!   lists from an older resourceVersion then get `410 Gone`);
 //! - `/testserver/faults/fail?count=N&status=CODE[&retryAfter=S]`: answer the
 //!   next N requests with CODE (`429` and `503` carry `Retry-After`);
-//! - `/testserver/faults/latency?ms=M`: delay every request by M ms (0 clears).
+//! - `/testserver/faults/latency?ms=M`: delay every request by M ms (0 clears);
+//! - `/testserver/faults/refuse-watches?on=true|false`: answer new watches `503`.
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -26,6 +27,7 @@ struct State {
     status: u16,
     retry_after: Option<u32>,
     latency: Duration,
+    refuse_watches: bool,
 }
 
 impl Faults {
@@ -40,6 +42,16 @@ impl Faults {
     /// Delays every request.
     pub fn set_latency(&self, latency: Duration) {
         self.lock().latency = latency;
+    }
+
+    /// While set, new watches are answered `503`.
+    pub fn refuse_watches(&self, refuse: bool) {
+        self.lock().refuse_watches = refuse;
+    }
+
+    /// The error for a new watch, while watches are refused.
+    pub fn watch_refusal(&self) -> Option<ApiError> {
+        self.lock().refuse_watches.then(|| failure(503, Some(1)))
     }
 
     /// The current latency.

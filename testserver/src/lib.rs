@@ -30,6 +30,7 @@ pub mod auth;
 pub mod crd;
 pub mod discovery;
 pub mod error;
+pub mod fake;
 pub mod faults;
 pub mod handlers;
 pub mod openapi;

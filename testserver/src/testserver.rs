@@ -45,6 +45,17 @@ pub enum Error {
     /// A token file that does not parse.
     #[error("token file: {0}")]
     TokenFile(String),
+    /// The client of the server could not be built.
+    #[error("client: {0}")]
+    Client(String),
+    /// An object to seed the server with was refused.
+    #[error("seeding {object}: {message}")]
+    Seed {
+        /// `Kind namespace/name`.
+        object: String,
+        /// Why.
+        message: String,
+    },
 }
 
 fn io(context: &str) -> impl FnOnce(std::io::Error) -> Error + '_ {
@@ -168,6 +179,7 @@ impl Builder {
             bookmarks: self.bookmarks,
             ca_pem: pki.ca_pem(),
             openapi: Default::default(),
+            recorder: Default::default(),
         });
         bootstrap(&app);
         let listener = TcpListener::bind(self.listen)
@@ -374,6 +386,89 @@ impl TestServer {
         &self.app.store
     }
 
+    /// While `refuse` is set, every new watch is answered `503` (lists and writes are
+    /// not): together with [`TestServer::drop_watches`] it keeps clients from watching
+    /// while changes happen.
+    pub fn refuse_watches(&self, refuse: bool) {
+        self.app.faults.refuse_watches(refuse);
+    }
+
+    /// Recorded actions and reactors, for [`crate::fake::Fake`].
+    pub(crate) fn recorder(&self) -> &crate::fake::Recorder {
+        &self.app.recorder
+    }
+
+    /// Creates `object` through the API, creating its namespace first if it is missing.
+    pub(crate) async fn seed(
+        &self,
+        client: &kubegen::Client,
+        object: serde_json::Value,
+    ) -> Result<(), Error> {
+        use kubegen::api::{DynamicApi, DynamicObject, PostParams, ResourceDescriptor};
+        let api_version = object["apiVersion"].as_str().unwrap_or_default().to_owned();
+        let kind = object["kind"].as_str().unwrap_or_default().to_owned();
+        let namespace = object["metadata"]["namespace"].as_str().map(str::to_owned);
+        let name = object["metadata"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let describe = format!(
+            "{kind} {}{name}",
+            namespace
+                .as_deref()
+                .map(|ns| format!("{ns}/"))
+                .unwrap_or_default()
+        );
+        let failed = |message: String| Error::Seed {
+            object: describe.clone(),
+            message,
+        };
+        let resources = self.app.resources.all(&self.app.store.read());
+        let resource = resources
+            .iter()
+            .find(|r| r.api_version() == api_version && r.kind == kind)
+            .ok_or_else(|| failed(format!("no resource serves {api_version} {kind}")))?
+            .clone();
+        let descriptor = ResourceDescriptor {
+            group: resource.group.clone(),
+            version: resource.version.clone(),
+            api_version: api_version.clone(),
+            kind: kind.clone(),
+            plural: resource.plural.clone(),
+            scope: if resource.namespaced {
+                kubegen::Scope::Namespaced
+            } else {
+                kubegen::Scope::Cluster
+            },
+        };
+        let typed: DynamicObject =
+            serde_json::from_value(object).map_err(|e| failed(e.to_string()))?;
+        let api = match (&namespace, resource.namespaced) {
+            (Some(ns), true) => {
+                let namespaces = DynamicApi::all(client.clone(), &namespaces_descriptor());
+                if namespaces
+                    .get_opt(ns)
+                    .await
+                    .map_err(|e| failed(e.to_string()))?
+                    .is_none()
+                {
+                    let mut namespace = DynamicObject::new(ns, &namespaces_descriptor());
+                    namespace.metadata.name = Some(ns.clone());
+                    namespaces
+                        .create(&PostParams::default(), &namespace)
+                        .await
+                        .map_err(|e| failed(e.to_string()))?;
+                }
+                DynamicApi::namespaced(client.clone(), ns, &descriptor)
+            }
+            _ => DynamicApi::all(client.clone(), &descriptor),
+        };
+        api.create(&PostParams::default(), &typed)
+            .await
+            .map_err(|e| failed(e.to_string()))?;
+        Ok(())
+    }
+
     /// Stops the server and waits for it.
     pub async fn shutdown(mut self) {
         self.shutdown.send_replace(true);
@@ -390,5 +485,16 @@ impl Drop for TestServer {
             task.abort();
         }
         let _ = &self.kubeconfig_dir;
+    }
+}
+
+fn namespaces_descriptor() -> kubegen::api::ResourceDescriptor {
+    kubegen::api::ResourceDescriptor {
+        group: String::new(),
+        version: "v1".into(),
+        api_version: "v1".into(),
+        kind: "Namespace".into(),
+        plural: "namespaces".into(),
+        scope: kubegen::Scope::Cluster,
     }
 }

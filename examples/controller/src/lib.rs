@@ -16,11 +16,14 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use std::time::Duration;
+
 use kubegen::api::PostParams;
 use kubegen::cache::{CancellationToken, Event, SharedInformerFactory};
 use kubegen::meta::v1::{ObjectMeta, OwnerReference};
 use kubegen::workqueue::WorkQueue;
 use kubegen::{Client, Resource};
+use kubegen_api::apiextensions::v1::CustomResourceDefinition;
 use kubegen_api::core::v1::ConfigMap;
 use kubegen_example_crds::example_kubegen_dev::v1::{Widget, WidgetStatus, WidgetStatusPhase};
 use tokio::sync::mpsc;
@@ -29,20 +32,44 @@ use tokio::sync::mpsc;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Action {
     /// A ConfigMap was created for a widget.
-    CreatedConfigMap { namespace: String, name: String },
+    CreatedConfigMap {
+        /// Namespace of the ConfigMap.
+        namespace: String,
+        /// Name of the ConfigMap.
+        name: String,
+    },
     /// A ConfigMap was brought back in line with its widget.
-    UpdatedConfigMap { namespace: String, name: String },
+    UpdatedConfigMap {
+        /// Namespace of the ConfigMap.
+        namespace: String,
+        /// Name of the ConfigMap.
+        name: String,
+    },
     /// A widget's status was written.
     UpdatedStatus {
+        /// Namespace of the widget.
         namespace: String,
+        /// Name of the widget.
         name: String,
+        /// The replicas reported.
         replicas: i32,
+        /// The generation reported as observed.
         generation: i64,
     },
     /// A widget is gone; its ConfigMap goes with it (garbage collection).
-    WidgetGone { namespace: String, name: String },
+    WidgetGone {
+        /// Namespace of the widget.
+        namespace: String,
+        /// Name of the widget.
+        name: String,
+    },
     /// A reconcile failed and was queued again.
-    Retried { key: String, error: String },
+    Retried {
+        /// The widget's `namespace/name`.
+        key: String,
+        /// What went wrong.
+        error: String,
+    },
 }
 
 impl std::fmt::Display for Action {
@@ -64,7 +91,10 @@ impl std::fmt::Display for Action {
                 "Widget {namespace}/{name}: status phase Running, replicas {replicas}, observed generation {generation}"
             ),
             Action::WidgetGone { namespace, name } => {
-                write!(f, "Widget {namespace}/{name} is gone (its ConfigMap is garbage-collected)")
+                write!(
+                    f,
+                    "Widget {namespace}/{name} is gone (its ConfigMap is garbage-collected)"
+                )
             }
             Action::Retried { key, error } => write!(f, "retrying {key}: {error}"),
         }
@@ -270,4 +300,48 @@ pub fn desired_config_map(widget: &Widget) -> ConfigMap {
         data: Some(data),
         ..ConfigMap::default()
     }
+}
+
+/// The Widget CRD of this repository's `specs/`.
+pub const WIDGET_CRD: &str = include_str!("../../../specs/crds/widgets.yaml");
+
+/// Why installing the CRD failed.
+#[derive(Debug, thiserror::Error)]
+pub enum InstallError {
+    /// `specs/crds/widgets.yaml` is not a CustomResourceDefinition.
+    #[error("specs/crds/widgets.yaml: {0}")]
+    Parse(#[from] serde_yaml_ng::Error),
+    /// The API server refused it.
+    #[error("creating the Widget CRD: {0}")]
+    Api(#[from] kubegen::Error),
+    /// It was not Established in time.
+    #[error("the Widget CRD was not Established within 10 s")]
+    NotEstablished,
+}
+
+/// Creates the Widget CRD and waits until it is served.
+pub async fn install_widget_crd(client: &Client) -> Result<(), InstallError> {
+    let crd: CustomResourceDefinition = serde_yaml_ng::from_str(WIDGET_CRD)?;
+    let name = crd.metadata.name.clone().unwrap_or_default();
+    let crds = kubegen_api::Clientset::from_client(client.clone())
+        .apiextensions_v1()
+        .custom_resource_definitions();
+    if crds.get_opt(&name).await?.is_none() {
+        crds.create(&PostParams::default(), &crd).await?;
+    }
+    for _ in 0..100 {
+        let established = crds
+            .get(&name)
+            .await?
+            .status
+            .and_then(|status| status.conditions)
+            .unwrap_or_default()
+            .iter()
+            .any(|c| c.r#type == "Established" && c.status == "True");
+        if established {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Err(InstallError::NotEstablished)
 }

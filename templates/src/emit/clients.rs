@@ -17,7 +17,7 @@ use super::EmitError;
 use super::graph::{Graph, Root, VersionPlan};
 use super::paths::{RuntimePath, ident};
 use super::resource::api_version;
-use crate::ir::Scope;
+use crate::ir::{Resource, Scope};
 use crate::naming::{self, UniqueNames};
 
 /// The verbs that have a marker trait in the runtime, by their API name.
@@ -149,20 +149,9 @@ pub(crate) fn clients_tokens(
                 Scope::Namespaced => quote!(namespaced),
                 Scope::Cluster => quote!(cluster),
             };
-            let has = |verb: &str| resource.verbs.iter().any(|v| v == verb);
-            let mut verbs: Vec<TokenStream> = Vec::new();
-            for verb in VERBS {
-                if has(verb) {
-                    verbs.push(ident(verb, "verb")?.into_token_stream());
-                }
-            }
-            if resource.subresources.status {
-                verbs.push(quote!(status));
-            }
-            if resource.subresources.scale.is_some() {
-                verbs.push(quote!(scale));
-            }
-            let informer = (has("list") && has("watch")).then(|| quote!(informer));
+            let verbs = kind_verbs(resource)?;
+            let informer =
+                (resource.supports("list") && resource.supports("watch")).then(|| quote!(informer));
             entries.push(quote!(#method: #plural #scope #ty [#(#verbs)*] #informer));
         }
         items.push(quote! {
@@ -230,6 +219,24 @@ pub(crate) fn clients_tokens(
 
         #(#items)*
     })
+}
+
+/// The marker verbs of a kind, as `group_version_clients!` takes them: its
+/// API verbs, then `status` and `scale` for its subresources.
+pub(crate) fn kind_verbs(resource: &Resource) -> Result<Vec<TokenStream>, EmitError> {
+    let mut verbs: Vec<TokenStream> = Vec::new();
+    for verb in VERBS {
+        if resource.supports(verb) {
+            verbs.push(ident(verb, "verb")?.into_token_stream());
+        }
+    }
+    if resource.subresources.status {
+        verbs.push(quote!(status));
+    }
+    if resource.subresources.scale.is_some() {
+        verbs.push(quote!(scale));
+    }
+    Ok(verbs)
 }
 
 /// `super::apps::v1::Deployment`: the clients module sits beside the group

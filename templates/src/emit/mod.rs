@@ -9,6 +9,7 @@
 //! Output is deterministic and formatted so that `rustfmt --check` accepts it.
 
 mod clients;
+pub mod derive;
 mod docs;
 mod format;
 mod graph;

@@ -13,6 +13,7 @@
 //! formats, `x-kubernetes-*` extensions, validations and defaults are written
 //! back as they were read.
 
+mod crd;
 mod well_known;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -24,7 +25,15 @@ use crate::ir::{
     UnknownFields, ValidationRule, Validations, WellKnown,
 };
 
-pub use well_known::well_known_name;
+pub use crd::crd_manifests;
+pub use well_known::{well_known_name, well_known_schema};
+
+/// The key of a placeholder that [`structural_schema_with_holes`] writes for
+/// a [`TypeRef::External`] type: its value is the type's index in the
+/// returned list. Whoever knows the type (the derive's generated code, at run
+/// time) replaces the placeholder with the type's schema, keeping the
+/// placeholder's other keys (the field's description, validations, ...) on top.
+pub const EXTERNAL_MARKER: &str = "x-kubegen-external";
 
 /// The prefix of a reference to a named schema.
 pub const REF_PREFIX: &str = "#/components/schemas/";
@@ -83,6 +92,7 @@ pub fn component_schemas(
         api,
         options,
         inline: false,
+        holes: None,
     };
     let mut schemas = BTreeMap::new();
     let mut used = BTreeSet::new();
@@ -115,7 +125,10 @@ pub fn component_schemas(
             }
         }
     }
-    // The runtime's types, and the ones they refer to in turn.
+    // Every runtime type: the ones the API's types use, and the ones an
+    // OpenAPI document of the API needs besides (lists, Status, WatchEvent,
+    // discovery).
+    used.extend(well_known::ALL);
     let mut pending: Vec<WellKnown> = used.into_iter().collect();
     while let Some(known) = pending.pop() {
         let name = well_known_name(known);
@@ -140,6 +153,40 @@ pub fn structural_schema(
         api,
         options,
         inline: true,
+        holes: None,
+    };
+    let def = api
+        .type_def(root)
+        .ok_or_else(|| SchemaError::MissingType(root.name.clone()))?;
+    let mut stack = vec![root.clone()];
+    writer.type_def(def, &mut stack, &mut BTreeSet::new())
+}
+
+/// As [`structural_schema`], but every [`TypeRef::External`] type becomes an
+/// [`EXTERNAL_MARKER`] placeholder instead of an untyped value; returns the
+/// schema and the external types' Rust paths, indexed by the placeholders.
+pub fn structural_schema_with_holes(
+    api: &Api,
+    root: &TypePath,
+    options: SchemaOptions,
+) -> Result<(Value, Vec<String>), SchemaError> {
+    let holes = std::cell::RefCell::new(Vec::new());
+    let schema = schema_with_holes(api, root, options, &holes)?;
+    Ok((schema, holes.into_inner()))
+}
+
+/// [`structural_schema_with_holes`], numbering placeholders after those already in `holes`.
+pub(crate) fn schema_with_holes(
+    api: &Api,
+    root: &TypePath,
+    options: SchemaOptions,
+    holes: &std::cell::RefCell<Vec<String>>,
+) -> Result<Value, SchemaError> {
+    let writer = Writer {
+        api,
+        options,
+        inline: true,
+        holes: Some(holes),
     };
     let def = api
         .type_def(root)
@@ -194,6 +241,8 @@ struct Writer<'a> {
     options: SchemaOptions,
     /// Inline referenced types (structural) instead of `$ref`s.
     inline: bool,
+    /// Where external types go when they become placeholders.
+    holes: Option<&'a std::cell::RefCell<Vec<String>>>,
 }
 
 impl Writer<'_> {
@@ -316,9 +365,15 @@ impl Writer<'_> {
             TypeRef::F64 => json!({"type": "number", "format": "double"}),
             TypeRef::String => json!({"type": "string"}),
             TypeRef::Bytes => json!({"type": "string", "format": "byte"}),
-            TypeRef::Json | TypeRef::External(_) => {
-                json!({"x-kubernetes-preserve-unknown-fields": true})
-            }
+            TypeRef::External(path) => match self.holes {
+                Some(holes) => {
+                    let mut holes = holes.borrow_mut();
+                    holes.push(path.clone());
+                    json!({ EXTERNAL_MARKER: holes.len() - 1 })
+                }
+                None => json!({"x-kubernetes-preserve-unknown-fields": true}),
+            },
+            TypeRef::Json => json!({"x-kubernetes-preserve-unknown-fields": true}),
             TypeRef::Array(item) => {
                 json!({"type": "array", "items": self.type_ref(item, stack, used)?})
             }

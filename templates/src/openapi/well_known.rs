@@ -7,6 +7,45 @@ use serde_json::{Map, Value, json};
 use super::REF_PREFIX;
 use crate::ir::WellKnown;
 
+/// Every runtime type.
+pub(super) const ALL: [WellKnown; 32] = {
+    use WellKnown::*;
+    [
+        ObjectMeta,
+        ListMeta,
+        TypeMeta,
+        OwnerReference,
+        ManagedFieldsEntry,
+        FieldsV1,
+        LabelSelector,
+        LabelSelectorRequirement,
+        Condition,
+        Status,
+        StatusDetails,
+        StatusCause,
+        DeleteOptions,
+        Preconditions,
+        WatchEvent,
+        Time,
+        MicroTime,
+        Duration,
+        IntOrString,
+        Quantity,
+        ApiGroup,
+        ApiGroupList,
+        ApiResource,
+        ApiResourceList,
+        ApiVersions,
+        GroupVersionForDiscovery,
+        ServerAddressByClientCidr,
+        FieldSelectorRequirement,
+        GroupResource,
+        ShardInfo,
+        RawExtension,
+        VersionInfo,
+    ]
+};
+
 /// The definition name of a runtime type (`io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta`).
 pub fn well_known_name(known: WellKnown) -> &'static str {
     use WellKnown::*;
@@ -46,6 +85,12 @@ pub fn well_known_name(known: WellKnown) -> &'static str {
         RawExtension => "io.k8s.apimachinery.pkg.runtime.RawExtension",
         VersionInfo => "io.k8s.apimachinery.pkg.version.Info",
     }
+}
+
+/// The self-contained schema of a runtime type, every nested runtime type
+/// inlined (as a structural CRD schema needs it).
+pub fn well_known_schema(known: WellKnown) -> Value {
+    schema(known, false).0
 }
 
 /// Builds one schema; `refs` decides whether nested runtime types are

@@ -168,6 +168,26 @@ pub async fn handle(
             name: raw.name.as_deref(),
         },
     )?;
+    if app.recorder.is_active() {
+        let action = crate::fake::Action {
+            verb: verb.to_owned(),
+            group: raw.group.clone(),
+            version: raw.version.clone(),
+            resource: raw.plural.clone(),
+            subresource: raw.subresource.clone(),
+            namespace: raw.namespace.clone(),
+            name: raw.name.clone(),
+            body: serde_json::from_slice(&request.body).ok(),
+        };
+        if let Some(reaction) = app.recorder.react(action) {
+            return Ok(reply(200, reaction.into_result()?));
+        }
+    }
+    if verb == "watch" {
+        if let Some(refusal) = app.faults.watch_refusal() {
+            return Err(refusal);
+        }
+    }
     let resources = app.resources.all(&app.store.read());
     let target = routes::resolve(&resources, &raw)?;
     if target.subresource.is_none() && !target.resource.supports(verb) && request.method != "HEAD" {

@@ -42,19 +42,24 @@ pub fn references(value: &Value, out: &mut BTreeSet<String>) {
     }
 }
 
-/// The apimachinery schemas every document needs (lists, Status, Patch,
-/// WatchEvent, discovery types), from the upstream OpenAPI specification;
-/// used when the catalog does not carry them.
-const META_SCHEMAS: &str = include_str!("meta_schemas.json");
-
-fn meta_schemas() -> &'static BTreeMap<String, Value> {
-    static META: std::sync::OnceLock<BTreeMap<String, Value>> = std::sync::OnceLock::new();
-    META.get_or_init(|| serde_json::from_str(META_SCHEMAS).unwrap_or_default())
+/// `meta/v1.Patch`, the body type of every PATCH operation: the one schema a
+/// document needs that is not a type of the catalog (the API's own types and
+/// the runtime's apimachinery types).
+fn synthesized(name: &str) -> Option<&'static Value> {
+    static PATCH: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    (name == "io.k8s.apimachinery.pkg.apis.meta.v1.Patch").then(|| {
+        PATCH.get_or_init(|| {
+            serde_json::json!({
+                "description": "Patch is provided to give a concrete name and type to the Kubernetes PATCH request body.",
+                "type": "object"
+            })
+        })
+    })
 }
 
 /// The definitions named in `roots` and all they reach, from `extra`
 /// (custom resource and synthesized list schemas, which win), `schemas`,
-/// then the embedded apimachinery schemas, in OpenAPI v3 form.
+/// then [`synthesized`], in OpenAPI v3 form.
 pub fn closure(
     schemas: &Schemas,
     extra: &BTreeMap<String, Value>,
@@ -69,7 +74,7 @@ pub fn closure(
         let Some(schema) = extra
             .get(&name)
             .or_else(|| schemas.get(&name))
-            .or_else(|| meta_schemas().get(&name))
+            .or_else(|| synthesized(&name))
         else {
             continue;
         };

@@ -44,6 +44,8 @@ pub struct App {
     pub ca_pem: String,
     /// OpenAPI documents of the current resources.
     pub openapi: crate::handlers::discovery::OpenApiCache,
+    /// Recorded actions and reactors ([`crate::fake`]).
+    pub recorder: crate::fake::Recorder,
 }
 
 /// Serves connections from `listener` until `shutdown` turns true.
@@ -204,6 +206,9 @@ fn faults_endpoint(
         "latency" => app
             .faults
             .set_latency(std::time::Duration::from_millis(number("ms").unwrap_or(0))),
+        "refuse-watches" => app
+            .faults
+            .refuse_watches(request.param("on").is_none_or(|on| on != "false")),
         _ => return Err(ApiError::page_not_found()),
     }
     Ok(handlers::Outcome::Reply(
