@@ -78,7 +78,30 @@ pub struct OpenApiCache {
 struct Cached {
     resources: Arc<Vec<Arc<crate::registry::ResourceInfo>>>,
     index: Option<Value>,
-    documents: std::collections::HashMap<String, Option<openapi::Document>>,
+    documents: std::collections::HashMap<String, Option<Arc<ServedDocument>>>,
+}
+
+/// A document as served: its hash and its JSON text, serialized once (the
+/// core/v1 document is 1.4 MB, and kubectl fetches it for every `apply`).
+#[derive(Debug)]
+struct ServedDocument {
+    hash: String,
+    text: String,
+}
+
+fn served_document(
+    resources: &[Arc<crate::registry::ResourceInfo>],
+    schemas: &crate::schema::Schemas,
+    path: &str,
+) -> Option<Arc<ServedDocument>> {
+    openapi::document_body(resources, schemas, path).map(|body| {
+        // Serializing a `Value` cannot fail: its keys are strings.
+        let mut text = serde_json::to_string(&body).unwrap_or_default();
+        // The hash of the compact JSON, as `openapi::Document` has it.
+        let hash = crate::discovery::hash::sha512_hex(text.as_bytes());
+        text.push('\n');
+        Arc::new(ServedDocument { hash, text })
+    })
 }
 
 impl OpenApiCache {
@@ -116,7 +139,7 @@ pub fn other_paths(app: &Arc<App>, request: &Request) -> Result<Outcome, ApiErro
                 let index = openapi::index_with(&resources, |path| {
                     documents
                         .entry(path.to_owned())
-                        .or_insert_with(|| openapi::document(&resources, &schemas, path))
+                        .or_insert_with(|| served_document(&resources, &schemas, path))
                         .as_ref()
                         .map(|doc| doc.hash.clone())
                 });
@@ -135,7 +158,7 @@ pub fn other_paths(app: &Arc<App>, request: &Request) -> Result<Outcome, ApiErro
             cached
                 .documents
                 .entry(key.clone())
-                .or_insert_with(|| openapi::document(&resources, &schemas, &key))
+                .or_insert_with(|| served_document(&resources, &schemas, &key))
                 .clone()
         })
         .ok_or_else(ApiError::page_not_found)?;
@@ -162,7 +185,11 @@ pub fn other_paths(app: &Arc<App>, request: &Request) -> Result<Outcome, ApiErro
         }
         None => {}
     }
-    let mut reply = Reply::object(200, document.body);
-    reply.headers = headers;
+    let reply = Reply {
+        status: 200,
+        headers,
+        body: ReplyBody::Text(document.text.clone()),
+        content_type: Some("application/json".into()),
+    };
     Ok(Outcome::Reply(reply, Encoding::Json))
 }

@@ -94,6 +94,16 @@ pub fn document(
     schemas: &Schemas,
     path: &str,
 ) -> Option<Document> {
+    document_body(resources, schemas, path).map(Document::new)
+}
+
+/// The document at `path` without its hash (for a caller that serializes
+/// it anyway: the hash is that of its compact JSON).
+pub fn document_body(
+    resources: &[Arc<ResourceInfo>],
+    schemas: &Schemas,
+    path: &str,
+) -> Option<Value> {
     let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
     let body = match parts.as_slice() {
         ["api"] => discovery_document(
@@ -127,7 +137,7 @@ pub fn document(
         ["apis", group, version] => group_version_document(resources, schemas, group, version)?,
         _ => return None,
     };
-    Some(Document::new(body))
+    Some(body)
 }
 
 fn info(custom: bool) -> Value {
