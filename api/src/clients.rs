@@ -2,28 +2,30 @@
 // Command: `cargo xtask generate (kubegen generate ../shared/specs/kubernetes/swagger.json --out api --runtime-path ../runtime --crate-name kubegen-api)`
 
 //! Typed clients and shared informers of every kind (feature `client`).
-/// Typed clients for every group-version of this crate: client-go's clientset.
 
+use kubegen as runtime;
+
+/// Typed clients for every group-version of this crate: client-go's clientset.
 #[derive(Clone, Debug)]
 pub struct Clientset {
-    client: kubegen::Client,
+    client: runtime::Client,
 }
 
 impl Clientset {
     /// A clientset for a configuration.
-    pub fn new(config: kubegen::Config) -> kubegen::Result<Clientset> {
+    pub fn new(config: runtime::Config) -> runtime::Result<Clientset> {
         Ok(Clientset {
-            client: kubegen::Client::new(config)?,
+            client: runtime::Client::new(config)?,
         })
     }
 
     /// A clientset sharing an existing client.
-    pub fn from_client(client: kubegen::Client) -> Clientset {
+    pub fn from_client(client: runtime::Client) -> Clientset {
         Clientset { client }
     }
 
     /// The client underneath.
-    pub fn client(&self) -> &kubegen::Client {
+    pub fn client(&self) -> &runtime::Client {
         &self.client
     }
 
@@ -248,25 +250,25 @@ impl Clientset {
 /// Ask for informers, then `factory().start()` and `factory().wait_for_cache_sync()`.
 #[derive(Clone, Debug)]
 pub struct InformerFactory {
-    factory: kubegen::cache::SharedInformerFactory,
+    factory: runtime::cache::SharedInformerFactory,
 }
 
 impl InformerFactory {
     /// A factory watching all namespaces with the default settings.
-    pub fn new(client: kubegen::Client) -> InformerFactory {
+    pub fn new(client: runtime::Client) -> InformerFactory {
         InformerFactory {
-            factory: kubegen::cache::SharedInformerFactory::new(client),
+            factory: runtime::cache::SharedInformerFactory::new(client),
         }
     }
 
     /// Typed accessors over a configured factory (namespace, selectors, resync),
     /// which other crates' informer factories may share.
-    pub fn from_factory(factory: kubegen::cache::SharedInformerFactory) -> InformerFactory {
+    pub fn from_factory(factory: runtime::cache::SharedInformerFactory) -> InformerFactory {
         InformerFactory { factory }
     }
 
     /// The generic factory: `start`, `wait_for_cache_sync`, `shutdown`, `for_resource`.
-    pub fn factory(&self) -> &kubegen::cache::SharedInformerFactory {
+    pub fn factory(&self) -> &runtime::cache::SharedInformerFactory {
         &self.factory
     }
 
@@ -488,7 +490,7 @@ impl InformerFactory {
 }
 
 #[cfg(feature = "admissionregistration_v1")]
-kubegen::group_version_clients! {
+runtime::group_version_clients! {
     AdmissionregistrationV1Client, AdmissionregistrationV1Informers, "admissionregistration.k8s.io/v1" {
         mutating_admission_policies: "mutatingadmissionpolicies" cluster super::admissionregistration::v1::MutatingAdmissionPolicy [get list watch create update patch delete deletecollection] informer,
         mutating_admission_policy_bindings: "mutatingadmissionpolicybindings" cluster super::admissionregistration::v1::MutatingAdmissionPolicyBinding [get list watch create update patch delete deletecollection] informer,
@@ -500,7 +502,7 @@ kubegen::group_version_clients! {
 }
 
 #[cfg(feature = "admissionregistration_v1beta1")]
-kubegen::group_version_clients! {
+runtime::group_version_clients! {
     AdmissionregistrationV1beta1Client, AdmissionregistrationV1beta1Informers, "admissionregistration.k8s.io/v1beta1" {
         mutating_admission_policies: "mutatingadmissionpolicies" cluster super::admissionregistration::v1beta1::MutatingAdmissionPolicy [get list watch create update patch delete deletecollection] informer,
         mutating_admission_policy_bindings: "mutatingadmissionpolicybindings" cluster super::admissionregistration::v1beta1::MutatingAdmissionPolicyBinding [get list watch create update patch delete deletecollection] informer,
@@ -508,7 +510,7 @@ kubegen::group_version_clients! {
 }
 
 #[cfg(feature = "admissionregistration_v1alpha1")]
-kubegen::group_version_clients! {
+runtime::group_version_clients! {
     AdmissionregistrationV1alpha1Client, AdmissionregistrationV1alpha1Informers, "admissionregistration.k8s.io/v1alpha1" {
         mutating_admission_policies: "mutatingadmissionpolicies" cluster super::admissionregistration::v1alpha1::MutatingAdmissionPolicy [get list watch create update patch delete deletecollection] informer,
         mutating_admission_policy_bindings: "mutatingadmissionpolicybindings" cluster super::admissionregistration::v1alpha1::MutatingAdmissionPolicyBinding [get list watch create update patch delete deletecollection] informer,
@@ -516,21 +518,21 @@ kubegen::group_version_clients! {
 }
 
 #[cfg(feature = "apiextensions_v1")]
-kubegen::group_version_clients! {
+runtime::group_version_clients! {
     ApiextensionsV1Client, ApiextensionsV1Informers, "apiextensions.k8s.io/v1" {
         custom_resource_definitions: "customresourcedefinitions" cluster super::apiextensions::v1::CustomResourceDefinition [get list watch create update patch delete deletecollection status] informer,
     }
 }
 
 #[cfg(feature = "apiregistration_v1")]
-kubegen::group_version_clients! {
+runtime::group_version_clients! {
     ApiregistrationV1Client, ApiregistrationV1Informers, "apiregistration.k8s.io/v1" {
         api_services: "apiservices" cluster super::apiregistration::v1::APIService [get list watch create update patch delete deletecollection status] informer,
     }
 }
 
 #[cfg(feature = "apps_v1")]
-kubegen::group_version_clients! {
+runtime::group_version_clients! {
     AppsV1Client, AppsV1Informers, "apps/v1" {
         controller_revisions: "controllerrevisions" namespaced super::apps::v1::ControllerRevision [get list watch create update patch delete deletecollection] informer,
         daemon_sets: "daemonsets" namespaced super::apps::v1::DaemonSet [get list watch create update patch delete deletecollection status] informer,
@@ -541,7 +543,7 @@ kubegen::group_version_clients! {
 }
 
 #[cfg(feature = "authentication_v1")]
-kubegen::group_version_clients! {
+runtime::group_version_clients! {
     AuthenticationV1Client, AuthenticationV1Informers, "authentication.k8s.io/v1" {
         self_subject_reviews: "selfsubjectreviews" cluster super::authentication::v1::SelfSubjectReview [create],
         token_reviews: "tokenreviews" cluster super::authentication::v1::TokenReview [create],
@@ -549,7 +551,7 @@ kubegen::group_version_clients! {
 }
 
 #[cfg(feature = "authorization_v1")]
-kubegen::group_version_clients! {
+runtime::group_version_clients! {
     AuthorizationV1Client, AuthorizationV1Informers, "authorization.k8s.io/v1" {
         local_subject_access_reviews: "localsubjectaccessreviews" namespaced super::authorization::v1::LocalSubjectAccessReview [create],
         self_subject_access_reviews: "selfsubjectaccessreviews" cluster super::authorization::v1::SelfSubjectAccessReview [create],
@@ -559,21 +561,21 @@ kubegen::group_version_clients! {
 }
 
 #[cfg(feature = "autoscaling_v2")]
-kubegen::group_version_clients! {
+runtime::group_version_clients! {
     AutoscalingV2Client, AutoscalingV2Informers, "autoscaling/v2" {
         horizontal_pod_autoscalers: "horizontalpodautoscalers" namespaced super::autoscaling::v2::HorizontalPodAutoscaler [get list watch create update patch delete deletecollection status] informer,
     }
 }
 
 #[cfg(feature = "autoscaling_v1")]
-kubegen::group_version_clients! {
+runtime::group_version_clients! {
     AutoscalingV1Client, AutoscalingV1Informers, "autoscaling/v1" {
         horizontal_pod_autoscalers: "horizontalpodautoscalers" namespaced super::autoscaling::v1::HorizontalPodAutoscaler [get list watch create update patch delete deletecollection status] informer,
     }
 }
 
 #[cfg(feature = "batch_v1")]
-kubegen::group_version_clients! {
+runtime::group_version_clients! {
     BatchV1Client, BatchV1Informers, "batch/v1" {
         cron_jobs: "cronjobs" namespaced super::batch::v1::CronJob [get list watch create update patch delete deletecollection status] informer,
         jobs: "jobs" namespaced super::batch::v1::Job [get list watch create update patch delete deletecollection status] informer,
@@ -581,14 +583,14 @@ kubegen::group_version_clients! {
 }
 
 #[cfg(feature = "certificates_v1")]
-kubegen::group_version_clients! {
+runtime::group_version_clients! {
     CertificatesV1Client, CertificatesV1Informers, "certificates.k8s.io/v1" {
         certificate_signing_requests: "certificatesigningrequests" cluster super::certificates::v1::CertificateSigningRequest [get list watch create update patch delete deletecollection status] informer,
     }
 }
 
 #[cfg(feature = "certificates_v1beta1")]
-kubegen::group_version_clients! {
+runtime::group_version_clients! {
     CertificatesV1beta1Client, CertificatesV1beta1Informers, "certificates.k8s.io/v1beta1" {
         cluster_trust_bundles: "clustertrustbundles" cluster super::certificates::v1beta1::ClusterTrustBundle [get list watch create update patch delete deletecollection] informer,
         pod_certificate_requests: "podcertificaterequests" namespaced super::certificates::v1beta1::PodCertificateRequest [get list watch create update patch delete deletecollection status] informer,
@@ -596,35 +598,35 @@ kubegen::group_version_clients! {
 }
 
 #[cfg(feature = "certificates_v1alpha1")]
-kubegen::group_version_clients! {
+runtime::group_version_clients! {
     CertificatesV1alpha1Client, CertificatesV1alpha1Informers, "certificates.k8s.io/v1alpha1" {
         cluster_trust_bundles: "clustertrustbundles" cluster super::certificates::v1alpha1::ClusterTrustBundle [get list watch create update patch delete deletecollection] informer,
     }
 }
 
 #[cfg(feature = "coordination_v1")]
-kubegen::group_version_clients! {
+runtime::group_version_clients! {
     CoordinationV1Client, CoordinationV1Informers, "coordination.k8s.io/v1" {
         leases: "leases" namespaced super::coordination::v1::Lease [get list watch create update patch delete deletecollection] informer,
     }
 }
 
 #[cfg(feature = "coordination_v1beta1")]
-kubegen::group_version_clients! {
+runtime::group_version_clients! {
     CoordinationV1beta1Client, CoordinationV1beta1Informers, "coordination.k8s.io/v1beta1" {
         lease_candidates: "leasecandidates" namespaced super::coordination::v1beta1::LeaseCandidate [get list watch create update patch delete deletecollection] informer,
     }
 }
 
 #[cfg(feature = "coordination_v1alpha2")]
-kubegen::group_version_clients! {
+runtime::group_version_clients! {
     CoordinationV1alpha2Client, CoordinationV1alpha2Informers, "coordination.k8s.io/v1alpha2" {
         lease_candidates: "leasecandidates" namespaced super::coordination::v1alpha2::LeaseCandidate [get list watch create update patch delete deletecollection] informer,
     }
 }
 
 #[cfg(feature = "core_v1")]
-kubegen::group_version_clients! {
+runtime::group_version_clients! {
     CoreV1Client, CoreV1Informers, "v1" {
         bindings: "bindings" namespaced super::core::v1::Binding [create],
         component_statuses: "componentstatuses" cluster super::core::v1::ComponentStatus [get list],
@@ -647,21 +649,21 @@ kubegen::group_version_clients! {
 }
 
 #[cfg(feature = "discovery_v1")]
-kubegen::group_version_clients! {
+runtime::group_version_clients! {
     DiscoveryV1Client, DiscoveryV1Informers, "discovery.k8s.io/v1" {
         endpoint_slices: "endpointslices" namespaced super::discovery::v1::EndpointSlice [get list watch create update patch delete deletecollection] informer,
     }
 }
 
 #[cfg(feature = "events_v1")]
-kubegen::group_version_clients! {
+runtime::group_version_clients! {
     EventsV1Client, EventsV1Informers, "events.k8s.io/v1" {
         events: "events" namespaced super::events::v1::Event [get list watch create update patch delete deletecollection] informer,
     }
 }
 
 #[cfg(feature = "flowcontrol_v1")]
-kubegen::group_version_clients! {
+runtime::group_version_clients! {
     FlowcontrolV1Client, FlowcontrolV1Informers, "flowcontrol.apiserver.k8s.io/v1" {
         flow_schemas: "flowschemas" cluster super::flowcontrol::v1::FlowSchema [get list watch create update patch delete deletecollection status] informer,
         priority_level_configurations: "prioritylevelconfigurations" cluster super::flowcontrol::v1::PriorityLevelConfiguration [get list watch create update patch delete deletecollection status] informer,
@@ -669,14 +671,14 @@ kubegen::group_version_clients! {
 }
 
 #[cfg(feature = "internal_v1alpha1")]
-kubegen::group_version_clients! {
+runtime::group_version_clients! {
     InternalV1alpha1Client, InternalV1alpha1Informers, "internal.apiserver.k8s.io/v1alpha1" {
         storage_versions: "storageversions" cluster super::internal::v1alpha1::StorageVersion [get list watch create update patch delete deletecollection status] informer,
     }
 }
 
 #[cfg(feature = "networking_v1")]
-kubegen::group_version_clients! {
+runtime::group_version_clients! {
     NetworkingV1Client, NetworkingV1Informers, "networking.k8s.io/v1" {
         ip_addresses: "ipaddresses" cluster super::networking::v1::IPAddress [get list watch create update patch delete deletecollection] informer,
         ingresses: "ingresses" namespaced super::networking::v1::Ingress [get list watch create update patch delete deletecollection status] informer,
@@ -687,7 +689,7 @@ kubegen::group_version_clients! {
 }
 
 #[cfg(feature = "networking_v1beta1")]
-kubegen::group_version_clients! {
+runtime::group_version_clients! {
     NetworkingV1beta1Client, NetworkingV1beta1Informers, "networking.k8s.io/v1beta1" {
         ip_addresses: "ipaddresses" cluster super::networking::v1beta1::IPAddress [get list watch create update patch delete deletecollection] informer,
         service_cidrs: "servicecidrs" cluster super::networking::v1beta1::ServiceCIDR [get list watch create update patch delete deletecollection status] informer,
@@ -695,21 +697,21 @@ kubegen::group_version_clients! {
 }
 
 #[cfg(feature = "node_v1")]
-kubegen::group_version_clients! {
+runtime::group_version_clients! {
     NodeV1Client, NodeV1Informers, "node.k8s.io/v1" {
         runtime_classes: "runtimeclasses" cluster super::node::v1::RuntimeClass [get list watch create update patch delete deletecollection] informer,
     }
 }
 
 #[cfg(feature = "policy_v1")]
-kubegen::group_version_clients! {
+runtime::group_version_clients! {
     PolicyV1Client, PolicyV1Informers, "policy/v1" {
         pod_disruption_budgets: "poddisruptionbudgets" namespaced super::policy::v1::PodDisruptionBudget [get list watch create update patch delete deletecollection status] informer,
     }
 }
 
 #[cfg(feature = "rbac_v1")]
-kubegen::group_version_clients! {
+runtime::group_version_clients! {
     RbacV1Client, RbacV1Informers, "rbac.authorization.k8s.io/v1" {
         cluster_roles: "clusterroles" cluster super::rbac::v1::ClusterRole [get list watch create update patch delete deletecollection] informer,
         cluster_role_bindings: "clusterrolebindings" cluster super::rbac::v1::ClusterRoleBinding [get list watch create update patch delete deletecollection] informer,
@@ -719,7 +721,7 @@ kubegen::group_version_clients! {
 }
 
 #[cfg(feature = "resource_v1")]
-kubegen::group_version_clients! {
+runtime::group_version_clients! {
     ResourceV1Client, ResourceV1Informers, "resource.k8s.io/v1" {
         device_classes: "deviceclasses" cluster super::resource::v1::DeviceClass [get list watch create update patch delete deletecollection] informer,
         resource_claims: "resourceclaims" namespaced super::resource::v1::ResourceClaim [get list watch create update patch delete deletecollection status] informer,
@@ -729,7 +731,7 @@ kubegen::group_version_clients! {
 }
 
 #[cfg(feature = "resource_v1beta2")]
-kubegen::group_version_clients! {
+runtime::group_version_clients! {
     ResourceV1beta2Client, ResourceV1beta2Informers, "resource.k8s.io/v1beta2" {
         device_classes: "deviceclasses" cluster super::resource::v1beta2::DeviceClass [get list watch create update patch delete deletecollection] informer,
         device_taint_rules: "devicetaintrules" cluster super::resource::v1beta2::DeviceTaintRule [get list watch create update patch delete deletecollection status] informer,
@@ -740,7 +742,7 @@ kubegen::group_version_clients! {
 }
 
 #[cfg(feature = "resource_v1beta1")]
-kubegen::group_version_clients! {
+runtime::group_version_clients! {
     ResourceV1beta1Client, ResourceV1beta1Informers, "resource.k8s.io/v1beta1" {
         device_classes: "deviceclasses" cluster super::resource::v1beta1::DeviceClass [get list watch create update patch delete deletecollection] informer,
         resource_claims: "resourceclaims" namespaced super::resource::v1beta1::ResourceClaim [get list watch create update patch delete deletecollection status] informer,
@@ -750,7 +752,7 @@ kubegen::group_version_clients! {
 }
 
 #[cfg(feature = "resource_v1alpha3")]
-kubegen::group_version_clients! {
+runtime::group_version_clients! {
     ResourceV1alpha3Client, ResourceV1alpha3Informers, "resource.k8s.io/v1alpha3" {
         device_taint_rules: "devicetaintrules" cluster super::resource::v1alpha3::DeviceTaintRule [get list watch create update patch delete deletecollection status] informer,
         resource_pool_status_requests: "resourcepoolstatusrequests" cluster super::resource::v1alpha3::ResourcePoolStatusRequest [get list watch create update patch delete deletecollection status] informer,
@@ -758,14 +760,14 @@ kubegen::group_version_clients! {
 }
 
 #[cfg(feature = "scheduling_v1")]
-kubegen::group_version_clients! {
+runtime::group_version_clients! {
     SchedulingV1Client, SchedulingV1Informers, "scheduling.k8s.io/v1" {
         priority_classes: "priorityclasses" cluster super::scheduling::v1::PriorityClass [get list watch create update patch delete deletecollection] informer,
     }
 }
 
 #[cfg(feature = "scheduling_v1alpha2")]
-kubegen::group_version_clients! {
+runtime::group_version_clients! {
     SchedulingV1alpha2Client, SchedulingV1alpha2Informers, "scheduling.k8s.io/v1alpha2" {
         pod_groups: "podgroups" namespaced super::scheduling::v1alpha2::PodGroup [get list watch create update patch delete deletecollection status] informer,
         workloads: "workloads" namespaced super::scheduling::v1alpha2::Workload [get list watch create update patch delete deletecollection] informer,
@@ -773,7 +775,7 @@ kubegen::group_version_clients! {
 }
 
 #[cfg(feature = "storage_v1")]
-kubegen::group_version_clients! {
+runtime::group_version_clients! {
     StorageV1Client, StorageV1Informers, "storage.k8s.io/v1" {
         csi_drivers: "csidrivers" cluster super::storage::v1::CSIDriver [get list watch create update patch delete deletecollection] informer,
         csi_nodes: "csinodes" cluster super::storage::v1::CSINode [get list watch create update patch delete deletecollection] informer,
@@ -785,14 +787,14 @@ kubegen::group_version_clients! {
 }
 
 #[cfg(feature = "storage_v1beta1")]
-kubegen::group_version_clients! {
+runtime::group_version_clients! {
     StorageV1beta1Client, StorageV1beta1Informers, "storage.k8s.io/v1beta1" {
         volume_attributes_classes: "volumeattributesclasses" cluster super::storage::v1beta1::VolumeAttributesClass [get list watch create update patch delete deletecollection] informer,
     }
 }
 
 #[cfg(feature = "storagemigration_v1beta1")]
-kubegen::group_version_clients! {
+runtime::group_version_clients! {
     StoragemigrationV1beta1Client, StoragemigrationV1beta1Informers, "storagemigration.k8s.io/v1beta1" {
         storage_version_migrations: "storageversionmigrations" cluster super::storagemigration::v1beta1::StorageVersionMigration [get list watch create update patch delete deletecollection status] informer,
     }

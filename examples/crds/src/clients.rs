@@ -5,28 +5,30 @@
 // Command: `cargo xtask generate (kubegen generate specs/crds --out examples/crds --runtime-path ../../runtime --crate-name kubegen-example-crds)`
 
 //! Typed clients and shared informers of every kind (feature `client`).
-/// Typed clients for every group-version of this crate: client-go's clientset.
 
+use kubegen as runtime;
+
+/// Typed clients for every group-version of this crate: client-go's clientset.
 #[derive(Clone, Debug)]
 pub struct Clientset {
-    client: kubegen::Client,
+    client: runtime::Client,
 }
 
 impl Clientset {
     /// A clientset for a configuration.
-    pub fn new(config: kubegen::Config) -> kubegen::Result<Clientset> {
+    pub fn new(config: runtime::Config) -> runtime::Result<Clientset> {
         Ok(Clientset {
-            client: kubegen::Client::new(config)?,
+            client: runtime::Client::new(config)?,
         })
     }
 
     /// A clientset sharing an existing client.
-    pub fn from_client(client: kubegen::Client) -> Clientset {
+    pub fn from_client(client: runtime::Client) -> Clientset {
         Clientset { client }
     }
 
     /// The client underneath.
-    pub fn client(&self) -> &kubegen::Client {
+    pub fn client(&self) -> &runtime::Client {
         &self.client
     }
 
@@ -59,25 +61,25 @@ impl Clientset {
 /// Ask for informers, then `factory().start()` and `factory().wait_for_cache_sync()`.
 #[derive(Clone, Debug)]
 pub struct InformerFactory {
-    factory: kubegen::cache::SharedInformerFactory,
+    factory: runtime::cache::SharedInformerFactory,
 }
 
 impl InformerFactory {
     /// A factory watching all namespaces with the default settings.
-    pub fn new(client: kubegen::Client) -> InformerFactory {
+    pub fn new(client: runtime::Client) -> InformerFactory {
         InformerFactory {
-            factory: kubegen::cache::SharedInformerFactory::new(client),
+            factory: runtime::cache::SharedInformerFactory::new(client),
         }
     }
 
     /// Typed accessors over a configured factory (namespace, selectors, resync),
     /// which other crates' informer factories may share.
-    pub fn from_factory(factory: kubegen::cache::SharedInformerFactory) -> InformerFactory {
+    pub fn from_factory(factory: runtime::cache::SharedInformerFactory) -> InformerFactory {
         InformerFactory { factory }
     }
 
     /// The generic factory: `start`, `wait_for_cache_sync`, `shutdown`, `for_resource`.
-    pub fn factory(&self) -> &kubegen::cache::SharedInformerFactory {
+    pub fn factory(&self) -> &runtime::cache::SharedInformerFactory {
         &self.factory
     }
 
@@ -107,14 +109,14 @@ impl InformerFactory {
 }
 
 #[cfg(feature = "edge_kubegen_dev_v1")]
-kubegen::group_version_clients! {
+runtime::group_version_clients! {
     EdgeKubegenDevV1Client, EdgeKubegenDevV1Informers, "edge.kubegen.dev/v1" {
         trees: "trees" namespaced super::edge_kubegen_dev::v1::Tree [get list watch create update patch delete deletecollection] informer,
     }
 }
 
 #[cfg(feature = "example_kubegen_dev_v1")]
-kubegen::group_version_clients! {
+runtime::group_version_clients! {
     ExampleKubegenDevV1Client, ExampleKubegenDevV1Informers, "example.kubegen.dev/v1" {
         sprockets: "sprockets" namespaced super::example_kubegen_dev::v1::Sprocket [get list watch create update patch delete deletecollection] informer,
         widgets: "widgets" namespaced super::example_kubegen_dev::v1::Widget [get list watch create update patch delete deletecollection status scale] informer,
@@ -122,14 +124,14 @@ kubegen::group_version_clients! {
 }
 
 #[cfg(feature = "example_kubegen_dev_v1beta1")]
-kubegen::group_version_clients! {
+runtime::group_version_clients! {
     ExampleKubegenDevV1beta1Client, ExampleKubegenDevV1beta1Informers, "example.kubegen.dev/v1beta1" {
         widgets: "widgets" namespaced super::example_kubegen_dev::v1beta1::Widget [get list watch create update patch delete deletecollection status] informer,
     }
 }
 
 #[cfg(feature = "tools_kubegen_dev_v1alpha1")]
-kubegen::group_version_clients! {
+runtime::group_version_clients! {
     ToolsKubegenDevV1alpha1Client, ToolsKubegenDevV1alpha1Informers, "tools.kubegen.dev/v1alpha1" {
         gadgets: "gadgets" cluster super::tools_kubegen_dev::v1alpha1::Gadget [get list watch create update patch delete deletecollection] informer,
     }

@@ -82,6 +82,10 @@ pub(crate) fn clients_tokens(
     runtime: &RuntimePath,
     features: bool,
 ) -> Result<TokenStream, EmitError> {
+    // Through a short alias: the runtime's path may be long (a facade crate's
+    // module), and long paths break lines where prettyplease and rustfmt differ.
+    let root = runtime.tokens();
+    let runtime = &RuntimePath::parse("runtime")?;
     let client = runtime.item("Client")?;
     let config = runtime.item("Config")?;
     let result = runtime.item("Result")?;
@@ -165,6 +169,8 @@ pub(crate) fn clients_tokens(
     }
 
     Ok(quote! {
+        use #root as runtime;
+
         /// Typed clients for every group-version of this crate: client-go's clientset.
         #[derive(Clone, Debug)]
         pub struct Clientset {

@@ -512,6 +512,8 @@ pub(crate) fn single_file(api: &Api, options: &EmitOptions) -> Result<String, Em
             pub mod #name { #versions }
         });
     }
+    // `dead_code` is allowed on the clients module: a binary that includes
+    // this file may use only its types.
     let clients = clients_tokens(&graph, &runtime.at_root(["clients"]), false)?;
     let header = header(&sources(&graph.versions), options, "//");
     Ok(header
@@ -519,7 +521,7 @@ pub(crate) fn single_file(api: &Api, options: &EmitOptions) -> Result<String, Em
             #scheme
             #groups
             /// Typed clients and shared informers of every kind.
-            #[allow(dead_code, reason = "a binary that includes this file may use only its types")]
+            #[allow(dead_code)]
             pub mod clients { #clients }
         })?)
 }

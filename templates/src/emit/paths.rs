@@ -53,6 +53,12 @@ impl RuntimePath {
         Ok(quote!(#path #(:: #segments)*))
     }
 
+    /// The path itself.
+    pub(crate) fn tokens(&self) -> TokenStream {
+        let path = &self.path;
+        quote!(#path)
+    }
+
     /// The path as text, for attributes that take a path string (`serialize_with`).
     pub(crate) fn display(&self) -> String {
         let path = &self.path;
