@@ -227,50 +227,99 @@ pub enum WellKnown {
 }
 
 impl WellKnown {
+    /// Every runtime type.
+    pub const ALL: [WellKnown; 32] = {
+        use WellKnown::*;
+        [
+            ObjectMeta,
+            ListMeta,
+            TypeMeta,
+            OwnerReference,
+            ManagedFieldsEntry,
+            FieldsV1,
+            LabelSelector,
+            LabelSelectorRequirement,
+            Condition,
+            Status,
+            StatusDetails,
+            StatusCause,
+            DeleteOptions,
+            Preconditions,
+            WatchEvent,
+            Time,
+            MicroTime,
+            Duration,
+            IntOrString,
+            Quantity,
+            ApiGroup,
+            ApiGroupList,
+            ApiResource,
+            ApiResourceList,
+            ApiVersions,
+            GroupVersionForDiscovery,
+            ServerAddressByClientCidr,
+            FieldSelectorRequirement,
+            GroupResource,
+            ShardInfo,
+            RawExtension,
+            VersionInfo,
+        ]
+    };
+
+    /// The OpenAPI definition name of the type
+    /// (`io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta`).
+    pub fn definition_name(self) -> &'static str {
+        use WellKnown::*;
+        match self {
+            ObjectMeta => "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta",
+            ListMeta => "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta",
+            TypeMeta => "io.k8s.apimachinery.pkg.apis.meta.v1.TypeMeta",
+            OwnerReference => "io.k8s.apimachinery.pkg.apis.meta.v1.OwnerReference",
+            ManagedFieldsEntry => "io.k8s.apimachinery.pkg.apis.meta.v1.ManagedFieldsEntry",
+            FieldsV1 => "io.k8s.apimachinery.pkg.apis.meta.v1.FieldsV1",
+            LabelSelector => "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector",
+            LabelSelectorRequirement => {
+                "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement"
+            }
+            Condition => "io.k8s.apimachinery.pkg.apis.meta.v1.Condition",
+            Status => "io.k8s.apimachinery.pkg.apis.meta.v1.Status",
+            StatusDetails => "io.k8s.apimachinery.pkg.apis.meta.v1.StatusDetails",
+            StatusCause => "io.k8s.apimachinery.pkg.apis.meta.v1.StatusCause",
+            DeleteOptions => "io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions",
+            Preconditions => "io.k8s.apimachinery.pkg.apis.meta.v1.Preconditions",
+            WatchEvent => "io.k8s.apimachinery.pkg.apis.meta.v1.WatchEvent",
+            Time => "io.k8s.apimachinery.pkg.apis.meta.v1.Time",
+            MicroTime => "io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime",
+            Duration => "io.k8s.apimachinery.pkg.apis.meta.v1.Duration",
+            IntOrString => "io.k8s.apimachinery.pkg.util.intstr.IntOrString",
+            Quantity => "io.k8s.apimachinery.pkg.api.resource.Quantity",
+            ApiGroup => "io.k8s.apimachinery.pkg.apis.meta.v1.APIGroup",
+            ApiGroupList => "io.k8s.apimachinery.pkg.apis.meta.v1.APIGroupList",
+            ApiResource => "io.k8s.apimachinery.pkg.apis.meta.v1.APIResource",
+            ApiResourceList => "io.k8s.apimachinery.pkg.apis.meta.v1.APIResourceList",
+            ApiVersions => "io.k8s.apimachinery.pkg.apis.meta.v1.APIVersions",
+            GroupVersionForDiscovery => {
+                "io.k8s.apimachinery.pkg.apis.meta.v1.GroupVersionForDiscovery"
+            }
+            ServerAddressByClientCidr => {
+                "io.k8s.apimachinery.pkg.apis.meta.v1.ServerAddressByClientCIDR"
+            }
+            FieldSelectorRequirement => {
+                "io.k8s.apimachinery.pkg.apis.meta.v1.FieldSelectorRequirement"
+            }
+            GroupResource => "io.k8s.apimachinery.pkg.apis.meta.v1.GroupResource",
+            ShardInfo => "io.k8s.apimachinery.pkg.apis.meta.v1.ShardInfo",
+            RawExtension => "io.k8s.apimachinery.pkg.runtime.RawExtension",
+            VersionInfo => "io.k8s.apimachinery.pkg.version.Info",
+        }
+    }
+
     /// The runtime type standing for an OpenAPI definition of apimachinery,
     /// by the definition's name (`io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta`).
     pub fn for_definition(name: &str) -> Option<WellKnown> {
-        let short = name.rsplit('.').next()?;
-        let package = name.strip_suffix(short)?.trim_end_matches('.');
-        let known = match (package, short) {
-            ("io.k8s.apimachinery.pkg.api.resource", "Quantity") => WellKnown::Quantity,
-            ("io.k8s.apimachinery.pkg.util.intstr", "IntOrString") => WellKnown::IntOrString,
-            ("io.k8s.apimachinery.pkg.runtime", "RawExtension") => WellKnown::RawExtension,
-            ("io.k8s.apimachinery.pkg.version", "Info") => WellKnown::VersionInfo,
-            ("io.k8s.apimachinery.pkg.apis.meta.v1", short) => match short {
-                "ObjectMeta" => WellKnown::ObjectMeta,
-                "ListMeta" => WellKnown::ListMeta,
-                "TypeMeta" => WellKnown::TypeMeta,
-                "OwnerReference" => WellKnown::OwnerReference,
-                "ManagedFieldsEntry" => WellKnown::ManagedFieldsEntry,
-                "FieldsV1" => WellKnown::FieldsV1,
-                "LabelSelector" => WellKnown::LabelSelector,
-                "LabelSelectorRequirement" => WellKnown::LabelSelectorRequirement,
-                "Condition" => WellKnown::Condition,
-                "Status" => WellKnown::Status,
-                "StatusDetails" => WellKnown::StatusDetails,
-                "StatusCause" => WellKnown::StatusCause,
-                "DeleteOptions" => WellKnown::DeleteOptions,
-                "Preconditions" => WellKnown::Preconditions,
-                "WatchEvent" => WellKnown::WatchEvent,
-                "Time" => WellKnown::Time,
-                "MicroTime" => WellKnown::MicroTime,
-                "Duration" => WellKnown::Duration,
-                "APIGroup" => WellKnown::ApiGroup,
-                "APIGroupList" => WellKnown::ApiGroupList,
-                "APIResource" => WellKnown::ApiResource,
-                "APIResourceList" => WellKnown::ApiResourceList,
-                "APIVersions" => WellKnown::ApiVersions,
-                "GroupVersionForDiscovery" => WellKnown::GroupVersionForDiscovery,
-                "ServerAddressByClientCIDR" => WellKnown::ServerAddressByClientCidr,
-                "FieldSelectorRequirement" => WellKnown::FieldSelectorRequirement,
-                "GroupResource" => WellKnown::GroupResource,
-                "ShardInfo" => WellKnown::ShardInfo,
-                _ => return None,
-            },
-            _ => return None,
-        };
-        Some(known)
+        WellKnown::ALL
+            .into_iter()
+            .find(|known| known.definition_name() == name)
     }
 
     /// The type's path below the `kubegen` crate root.

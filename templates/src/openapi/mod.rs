@@ -26,7 +26,7 @@ use crate::ir::{
 };
 
 pub use crd::crd_manifests;
-pub use well_known::{well_known_name, well_known_schema};
+pub use well_known::well_known_schema;
 
 /// The key of a placeholder that [`structural_schema_with_holes`] writes for
 /// a [`TypeRef::External`] type: its value is the type's index in the
@@ -128,10 +128,10 @@ pub fn component_schemas(
     // Every runtime type: the ones the API's types use, and the ones an
     // OpenAPI document of the API needs besides (lists, Status, WatchEvent,
     // discovery).
-    used.extend(well_known::ALL);
+    used.extend(WellKnown::ALL);
     let mut pending: Vec<WellKnown> = used.into_iter().collect();
     while let Some(known) = pending.pop() {
-        let name = well_known_name(known);
+        let name = known.definition_name();
         if schemas.contains_key(name) {
             continue;
         }
@@ -385,7 +385,7 @@ impl Writer<'_> {
                     well_known::schema(*known, false).0
                 } else {
                     used.insert(*known);
-                    json!({"$ref": format!("{REF_PREFIX}{}", well_known_name(*known))})
+                    json!({"$ref": format!("{REF_PREFIX}{}", known.definition_name())})
                 }
             }
             TypeRef::Named(path) => {

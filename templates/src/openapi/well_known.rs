@@ -7,86 +7,6 @@ use serde_json::{Map, Value, json};
 use super::REF_PREFIX;
 use crate::ir::WellKnown;
 
-/// Every runtime type.
-pub(super) const ALL: [WellKnown; 32] = {
-    use WellKnown::*;
-    [
-        ObjectMeta,
-        ListMeta,
-        TypeMeta,
-        OwnerReference,
-        ManagedFieldsEntry,
-        FieldsV1,
-        LabelSelector,
-        LabelSelectorRequirement,
-        Condition,
-        Status,
-        StatusDetails,
-        StatusCause,
-        DeleteOptions,
-        Preconditions,
-        WatchEvent,
-        Time,
-        MicroTime,
-        Duration,
-        IntOrString,
-        Quantity,
-        ApiGroup,
-        ApiGroupList,
-        ApiResource,
-        ApiResourceList,
-        ApiVersions,
-        GroupVersionForDiscovery,
-        ServerAddressByClientCidr,
-        FieldSelectorRequirement,
-        GroupResource,
-        ShardInfo,
-        RawExtension,
-        VersionInfo,
-    ]
-};
-
-/// The definition name of a runtime type (`io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta`).
-pub fn well_known_name(known: WellKnown) -> &'static str {
-    use WellKnown::*;
-    match known {
-        ObjectMeta => "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta",
-        ListMeta => "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta",
-        TypeMeta => "io.k8s.apimachinery.pkg.apis.meta.v1.TypeMeta",
-        OwnerReference => "io.k8s.apimachinery.pkg.apis.meta.v1.OwnerReference",
-        ManagedFieldsEntry => "io.k8s.apimachinery.pkg.apis.meta.v1.ManagedFieldsEntry",
-        FieldsV1 => "io.k8s.apimachinery.pkg.apis.meta.v1.FieldsV1",
-        LabelSelector => "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector",
-        LabelSelectorRequirement => "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement",
-        Condition => "io.k8s.apimachinery.pkg.apis.meta.v1.Condition",
-        Status => "io.k8s.apimachinery.pkg.apis.meta.v1.Status",
-        StatusDetails => "io.k8s.apimachinery.pkg.apis.meta.v1.StatusDetails",
-        StatusCause => "io.k8s.apimachinery.pkg.apis.meta.v1.StatusCause",
-        DeleteOptions => "io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions",
-        Preconditions => "io.k8s.apimachinery.pkg.apis.meta.v1.Preconditions",
-        WatchEvent => "io.k8s.apimachinery.pkg.apis.meta.v1.WatchEvent",
-        Time => "io.k8s.apimachinery.pkg.apis.meta.v1.Time",
-        MicroTime => "io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime",
-        Duration => "io.k8s.apimachinery.pkg.apis.meta.v1.Duration",
-        IntOrString => "io.k8s.apimachinery.pkg.util.intstr.IntOrString",
-        Quantity => "io.k8s.apimachinery.pkg.api.resource.Quantity",
-        ApiGroup => "io.k8s.apimachinery.pkg.apis.meta.v1.APIGroup",
-        ApiGroupList => "io.k8s.apimachinery.pkg.apis.meta.v1.APIGroupList",
-        ApiResource => "io.k8s.apimachinery.pkg.apis.meta.v1.APIResource",
-        ApiResourceList => "io.k8s.apimachinery.pkg.apis.meta.v1.APIResourceList",
-        ApiVersions => "io.k8s.apimachinery.pkg.apis.meta.v1.APIVersions",
-        GroupVersionForDiscovery => "io.k8s.apimachinery.pkg.apis.meta.v1.GroupVersionForDiscovery",
-        ServerAddressByClientCidr => {
-            "io.k8s.apimachinery.pkg.apis.meta.v1.ServerAddressByClientCIDR"
-        }
-        FieldSelectorRequirement => "io.k8s.apimachinery.pkg.apis.meta.v1.FieldSelectorRequirement",
-        GroupResource => "io.k8s.apimachinery.pkg.apis.meta.v1.GroupResource",
-        ShardInfo => "io.k8s.apimachinery.pkg.apis.meta.v1.ShardInfo",
-        RawExtension => "io.k8s.apimachinery.pkg.runtime.RawExtension",
-        VersionInfo => "io.k8s.apimachinery.pkg.version.Info",
-    }
-}
-
 /// The self-contained schema of a runtime type, every nested runtime type
 /// inlined (as a structural CRD schema needs it).
 pub fn well_known_schema(known: WellKnown) -> Value {
@@ -104,7 +24,7 @@ impl Builder {
     fn known(&mut self, known: WellKnown) -> Value {
         if self.refs {
             self.referenced.push(known);
-            json!({"$ref": format!("{REF_PREFIX}{}", well_known_name(known))})
+            json!({"$ref": format!("{REF_PREFIX}{}", known.definition_name())})
         } else {
             self.build(known)
         }
