@@ -131,7 +131,10 @@ fn every_runtime_type_has_one_definition_name_and_back() {
     let mut names = BTreeSet::new();
     for known in WellKnown::ALL {
         assert!(names.insert(known.definition_name()), "{known:?} twice");
-        assert_eq!(WellKnown::for_definition(known.definition_name()), Some(known));
+        assert_eq!(
+            WellKnown::for_definition(known.definition_name()),
+            Some(known)
+        );
     }
     assert_eq!(WellKnown::for_definition("io.k8s.api.core.v1.Pod"), None);
 }
