@@ -29,7 +29,10 @@
 //! 16 GB in the parent process; on a smaller machine pass `--items 2000`.
 //!
 //! Memory per object is `(VmRSS after sync − VmRSS before start) / N`: the cache
-//! and whatever the allocator kept of the decoding, as a process sees it.
+//! and whatever the allocator kept of the decoding, as a process sees it. Beside
+//! it, heap per object is the same difference of the bytes allocated and not
+//! freed (counted by the benchmark's global allocator): what the cache itself
+//! holds, without fragmentation.
 
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
@@ -112,11 +115,17 @@ struct Measure {
     sync: Duration,
     rss_before_kib: u64,
     rss_after_kib: u64,
+    heap_before: u64,
+    heap_after: u64,
 }
 
 impl Measure {
     fn kib_per_object(&self, items: usize) -> f64 {
         self.rss_after_kib.saturating_sub(self.rss_before_kib) as f64 / items as f64
+    }
+
+    fn heap_kib_per_object(&self, items: usize) -> f64 {
+        self.heap_after.saturating_sub(self.heap_before) as f64 / 1024.0 / items as f64
     }
 }
 
@@ -143,7 +152,14 @@ pub fn run(ctx: &Ctx, summary: &mut Summary) -> Result<(), String> {
         .map_err(|e| format!("starting the test server: {e}"))?;
     println!("server: {} (plain HTTP, in this process)", server.url());
 
+    let (heap_start, rss_start) = (crate::heap::live_bytes(), vm_rss_kib()?);
     let (seeding, served_bytes) = runtime.block_on(seed(&server, &template, items))?;
+    let (heap_seeded, rss_seeded) = (crate::heap::live_bytes(), vm_rss_kib()?);
+    println!(
+        "test server after seeding: heap {:.2} KiB per Pod, VmRSS {:.2} KiB per Pod",
+        heap_seeded.saturating_sub(heap_start) as f64 / 1024.0 / items as f64,
+        rss_seeded.saturating_sub(rss_start) as f64 / items as f64
+    );
     let rate = items as f64 / seeding.as_secs_f64();
     println!(
         "seeded {} Pods in namespace {NAMESPACE} from {} in {} = {} Pods/s ({SEED_CONCURRENCY} creates in flight)",
@@ -184,13 +200,14 @@ pub fn run(ctx: &Ctx, summary: &mut Summary) -> Result<(), String> {
                 for side in order {
                     let measure = child_run(&exe, &kubeconfig, side, mode, items)?;
                     println!(
-                        "run {} {:<7}: synced in {:>9}, VmRSS {} -> {} KiB = {:.2} KiB/Pod",
+                        "run {} {:<7}: synced in {:>9}, VmRSS {} -> {} KiB = {:.2} KiB/Pod, heap {:.2} KiB/Pod",
                         run + 1,
                         side.arg(),
                         fmt_dur(measure.sync),
                         thousands(measure.rss_before_kib as usize),
                         thousands(measure.rss_after_kib as usize),
-                        measure.kib_per_object(items)
+                        measure.kib_per_object(items),
+                        measure.heap_kib_per_object(items)
                     );
                     match side {
                         Side::Kubegen => ours.push(measure),
@@ -314,10 +331,12 @@ fn child_run(
         .collect::<Result<_, _>>()
         .map_err(|e| format!("the {} child's result {line:?}: {e}", side.arg()))?;
     match numbers[..] {
-        [nanos, before, after] => Ok(Measure {
+        [nanos, before, after, heap_before, heap_after] => Ok(Measure {
             sync: Duration::from_nanos(nanos),
             rss_before_kib: before,
             rss_after_kib: after,
+            heap_before,
+            heap_after,
         }),
         _ => Err(format!("the {} child's result {line:?}", side.arg())),
     }
@@ -354,8 +373,10 @@ fn report(
 ) {
     let sync = |m: &[Measure]| median(m.iter().map(|m| m.sync).collect());
     let kib = |m: &[Measure]| median_f64(m.iter().map(|m| m.kib_per_object(items)).collect());
+    let heap = |m: &[Measure]| median_f64(m.iter().map(|m| m.heap_kib_per_object(items)).collect());
     let (ours_sync, peer_sync) = (sync(ours), sync(peer));
     let (ours_kib, peer_kib) = (kib(ours), kib(peer));
+    let (ours_heap, peer_heap) = (heap(ours), heap(peer));
     let sync_ratio = speedup_times(ours_sync, peer_sync);
     let mem_ratio = memory_ratio(ours_kib, peer_kib);
     let faster = met(ours_sync < peer_sync);
@@ -368,6 +389,10 @@ fn report(
     );
     println!(
         "memory per cached Pod (median of {runs}): kubegen {ours_kib:.2} KiB  kube-rs {peer_kib:.2} KiB  ratio: {mem_ratio} (target: less memory: {smaller})"
+    );
+    let heap_ratio = memory_ratio(ours_heap, peer_heap);
+    println!(
+        "heap per cached Pod (median of {runs}): kubegen {ours_heap:.2} KiB  kube-rs {peer_heap:.2} KiB  ratio: {heap_ratio}"
     );
     let m = mode.arg();
     summary.add(
@@ -399,6 +424,11 @@ fn report(
         "informer",
         format!("[{m}] memory ratio (target: less: {smaller})"),
         mem_ratio,
+    );
+    summary.add(
+        "informer",
+        format!("[{m}] heap per cached Pod: kubegen / kube-rs"),
+        format!("{ours_heap:.2} / {peer_heap:.2} KiB ({heap_ratio})"),
     );
 }
 
@@ -446,10 +476,12 @@ fn child_inner(args: &[String]) -> Result<String, String> {
     // The informer's tasks are still running; the process exits without waiting.
     std::mem::forget(runtime);
     Ok(format!(
-        "result {} {} {}",
+        "result {} {} {} {} {}",
         measure.sync.as_nanos(),
         measure.rss_before_kib,
-        measure.rss_after_kib
+        measure.rss_after_kib,
+        measure.heap_before,
+        measure.heap_after
     ))
 }
 
@@ -490,6 +522,7 @@ async fn kubegen_side(kubeconfig: &str, mode: Mode, items: usize) -> Result<Meas
         .reflector_config(reflector)
         .build();
     let informer = factory.informer_for::<kubegen_api::core::v1::Pod>();
+    let heap_before = crate::heap::live_bytes() as u64;
     let rss_before_kib = vm_rss_kib()?;
     let start = Instant::now();
     factory.start().map_err(|e| format!("starting: {e}"))?;
@@ -498,11 +531,14 @@ async fn kubegen_side(kubeconfig: &str, mode: Mode, items: usize) -> Result<Meas
     }
     let sync = start.elapsed();
     let rss_after_kib = vm_rss_kib()?;
+    let heap_after = crate::heap::live_bytes() as u64;
     check_len("kubegen", informer.store().len(), items)?;
     Ok(Measure {
         sync,
         rss_before_kib,
         rss_after_kib,
+        heap_before,
+        heap_after,
     })
 }
 
@@ -525,6 +561,7 @@ async fn kube_side(kubeconfig: &str, mode: Mode, items: usize) -> Result<Measure
         Mode::WatchList => watcher::Config::default().streaming_lists(),
     };
     let (reader, writer) = reflector::store();
+    let heap_before = crate::heap::live_bytes() as u64;
     let rss_before_kib = vm_rss_kib()?;
     let start = Instant::now();
     let stream = watcher(api, watcher_config).reflect(writer);
@@ -542,10 +579,13 @@ async fn kube_side(kubeconfig: &str, mode: Mode, items: usize) -> Result<Measure
         .map_err(|e| format!("kube-rs store: {e}"))?;
     let sync = start.elapsed();
     let rss_after_kib = vm_rss_kib()?;
+    let heap_after = crate::heap::live_bytes() as u64;
     check_len("kube-rs", reader.len(), items)?;
     Ok(Measure {
         sync,
         rss_before_kib,
         rss_after_kib,
+        heap_before,
+        heap_after,
     })
 }

@@ -39,6 +39,7 @@ mod check;
 mod crds;
 mod decode;
 mod gen_api;
+mod heap;
 mod informer;
 mod kopium;
 mod testserver;
@@ -47,6 +48,9 @@ mod util;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
+
+#[global_allocator]
+static ALLOCATOR: heap::Counting = heap::Counting;
 
 const USAGE: &str = "usage: cargo xtask bench <crds [DIR]|gen-api|kopium|build-api|decode|testserver|informer|all|gen> \
 [--runs N] [--items N] [--timeout SECS] [--no-check] [--jobs N]";

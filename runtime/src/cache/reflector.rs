@@ -261,7 +261,7 @@ impl<K: Metadata + Send + Sync + 'static> Reflector<K> {
         let resource_version = loop {
             match self.lw.list(&lp).await {
                 Ok(page) => {
-                    items.extend(page.items);
+                    items.extend(page.items.into_iter().map(|o| self.writer.prepare(o)));
                     match page.continue_token {
                         Some(token) if lp.continue_token.as_deref() != Some(token.as_str()) => {
                             lp.continue_token = Some(token);
@@ -295,7 +295,8 @@ impl<K: Metadata + Send + Sync + 'static> Reflector<K> {
                 Err(e) => return Err(e.into()),
             }
         };
-        self.writer.replace(items, resource_version.clone());
+        self.writer
+            .replace_prepared(items, resource_version.clone());
         self.resource_version = resource_version;
         self.version_unavailable = false;
         Ok(())
@@ -316,18 +317,21 @@ impl<K: Metadata + Send + Sync + 'static> Reflector<K> {
             self.resource_version.clone()
         };
         let mut stream = self.lw.watch(&wp, &version).await?;
-        let mut initial: HashMap<String, K> = HashMap::new();
+        let mut initial: HashMap<String, Arc<K>> = HashMap::new();
         while let Some(event) = stream.next().await {
             match event? {
                 WatchEvent::Added(o) | WatchEvent::Modified(o) => {
-                    initial.insert(object_key(&o), o);
+                    let (key, object) = self.writer.prepare(o);
+                    initial.insert(key, object);
                 }
                 WatchEvent::Deleted(o) => {
                     initial.remove(&object_key(&o));
                 }
                 WatchEvent::Bookmark(b) if b.is_initial_events_end() => {
-                    self.writer
-                        .replace(initial.into_values().collect(), b.resource_version.clone());
+                    self.writer.replace_prepared(
+                        initial.into_iter().collect(),
+                        b.resource_version.clone(),
+                    );
                     self.resource_version = b.resource_version;
                     self.version_unavailable = false;
                     return Ok(stream);

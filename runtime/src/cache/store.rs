@@ -320,7 +320,8 @@ impl<K: Metadata + Send + Sync + 'static> Writer<K> {
         self.distributor = Some(distributor);
     }
 
-    fn prepare(&self, object: K) -> (String, Arc<K>) {
+    /// Applies the transform and wraps the object as the cache keeps it, with its key.
+    pub(crate) fn prepare(&self, object: K) -> (String, Arc<K>) {
         let object = match &self.transform {
             Some(t) => t(object),
             None => object,
@@ -368,6 +369,17 @@ impl<K: Metadata + Send + Sync + 'static> Writer<K> {
     /// deletion happened while no watch was open.
     pub fn replace(&mut self, items: Vec<K>, resource_version: String) -> Vec<Event<K>> {
         let prepared: Vec<(String, Arc<K>)> = items.into_iter().map(|o| self.prepare(o)).collect();
+        self.replace_prepared(prepared, resource_version)
+    }
+
+    /// [`Writer::replace`] with objects already [prepared](Writer::prepare), so that a
+    /// reflector can transform and wrap each object as it arrives instead of holding the
+    /// whole list decoded at once.
+    pub(crate) fn replace_prepared(
+        &mut self,
+        prepared: Vec<(String, Arc<K>)>,
+        resource_version: String,
+    ) -> Vec<Event<K>> {
         self.commit(true, move |state| {
             let initial = !state.synced;
             let mut events = Vec::with_capacity(prepared.len());

@@ -62,28 +62,45 @@ pub enum QuantityError {
 /// Deserialization accepts a string (surrounding whitespace is ignored, as in Go) or a JSON
 /// number, which becomes its decimal text (YAML writes `cpu: 1`). A float literal such as `1e3`
 /// reaches us as a float and becomes `1000`, where Go would have kept `1e3`.
+///
+/// A `Quantity` keeps only its text and the JSON form it came in, 24 bytes like a
+/// `String`: quantities fill the resource maps of every container and Pod status, so
+/// cached objects stay as small as with a plain string. The numeric value is parsed again
+/// (the text was validated when the quantity was made) when it is asked for.
 #[derive(Clone)]
 pub struct Quantity {
-    text: String,
-    value: Decimal,
-    format: Format,
-    /// Whether Go keeps the (trimmed) input as its printed form; see [`Quantity::canonical`].
-    keeps_input: bool,
-    /// The JSON number this was read from, if it was one: a custom resource
-    /// stores `cpu: 1` as a number, and writing it back as `"1"` would
-    /// change the object.
-    number: Option<serde_json::Number>,
+    text: Box<str>,
+    /// The JSON form this was read from: a custom resource stores `cpu: 1` as a number,
+    /// and writing it back as `"1"` would change the object.
+    wire: Wire,
+}
+
+/// How a quantity is written back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Wire {
+    Text,
+    /// A JSON integer, whose decimal text is `text`.
+    Integer,
+    /// A JSON float, whose shortest round-tripping text is `text`.
+    Float,
 }
 
 impl Quantity {
     fn parse_text(text: String) -> Result<Self, QuantityError> {
-        let parsed = parse::parse(text.trim())?;
+        parse::parse(text.trim())?;
         Ok(Quantity {
-            text,
-            value: parsed.value,
-            format: parsed.format,
-            keeps_input: parsed.keeps_input,
-            number: None,
+            text: text.into_boxed_str(),
+            wire: Wire::Text,
+        })
+    }
+
+    /// The parsed form. The text was validated on construction, so parsing cannot fail;
+    /// zero stands in if it ever did rather than a panic.
+    fn parsed(&self) -> parse::Parsed {
+        parse::parse(self.text.trim()).unwrap_or(parse::Parsed {
+            value: Decimal::default(),
+            format: Format::DecimalSi,
+            keeps_input: true,
         })
     }
 
@@ -94,7 +111,7 @@ impl Quantity {
 
     /// The suffix family Go prints this quantity with.
     pub fn format(&self) -> Format {
-        self.format
+        self.parsed().format
     }
 
     /// Exactly what Go's `Quantity.String()` prints for this quantity, which is what the API
@@ -109,39 +126,40 @@ impl Quantity {
     /// "canonical-looking": that check ignores a leading `+`, leading zeros, a trailing `.` and
     /// the case of `e`, so `+1`, `01`, `1.` and `1E3` are printed as given.
     pub fn canonical(&self) -> String {
-        if self.keeps_input {
+        let parsed = self.parsed();
+        if parsed.keeps_input {
             self.text.trim().to_owned()
         } else {
-            canonical::canonical(&self.value, self.format)
+            canonical::canonical(&parsed.value, parsed.format)
         }
     }
 
     /// Whether the value is zero.
     pub fn is_zero(&self) -> bool {
-        self.value.is_zero()
+        self.parsed().value.is_zero()
     }
 
     /// Whether the value is below zero.
     pub fn is_negative(&self) -> bool {
-        self.value.is_negative()
+        self.parsed().value.is_negative()
     }
 
     /// The value rounded up (away from zero) to an integer, or `None` if it does not fit in
     /// an `i64` (where Go's `Value()` silently overflows).
     pub fn value(&self) -> Option<i64> {
-        self.value.to_i64_away_from_zero(0)
+        self.parsed().value.to_i64_away_from_zero(0)
     }
 
     /// The value in thousandths, rounded up (away from zero): `ceil(q * 1000)`, like Go's
     /// `MilliValue()`, or `None` if it does not fit in an `i64`.
     pub fn milli_value(&self) -> Option<i64> {
-        self.value.to_i64_away_from_zero(-3)
+        self.parsed().value.to_i64_away_from_zero(-3)
     }
 
     /// The value in units of `10^scale`, rounded up (away from zero), like Go's
     /// `ScaledValue(scale)`: `scaled_value(-9)` is nanos, `scaled_value(6)` is mega.
     pub fn scaled_value(&self, scale: i32) -> Option<i64> {
-        self.value.to_i64_away_from_zero(i64::from(scale))
+        self.parsed().value.to_i64_away_from_zero(i64::from(scale))
     }
 }
 
@@ -149,11 +167,8 @@ impl Default for Quantity {
     /// Zero, written `0`.
     fn default() -> Self {
         Quantity {
-            text: "0".to_owned(),
-            value: Decimal::default(),
-            format: Format::DecimalSi,
-            keeps_input: true,
-            number: None,
+            text: "0".into(),
+            wire: Wire::Text,
         }
     }
 }
@@ -219,7 +234,7 @@ impl From<i32> for Quantity {
 
 impl PartialEq for Quantity {
     fn eq(&self, other: &Self) -> bool {
-        self.value == other.value
+        self.parsed().value == other.parsed().value
     }
 }
 
@@ -233,23 +248,37 @@ impl PartialOrd for Quantity {
 
 impl Ord for Quantity {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.value.cmp(&other.value)
+        self.parsed().value.cmp(&other.parsed().value)
     }
 }
 
 impl Hash for Quantity {
     fn hash<H: Hasher>(&self, state: &mut H) {
         // The value is normalized, so equal quantities hash alike whatever their text.
-        self.value.hash(state);
+        self.parsed().value.hash(state);
     }
 }
 
 impl Serialize for Quantity {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match &self.number {
-            Some(number) => number.serialize(serializer),
-            None => serializer.serialize_str(&self.text),
+        // The text of a number was written from that number, so it reads back exactly.
+        match self.wire {
+            Wire::Integer => {
+                if let Ok(v) = self.text.parse::<i64>() {
+                    return serializer.serialize_i64(v);
+                }
+                if let Ok(v) = self.text.parse::<u64>() {
+                    return serializer.serialize_u64(v);
+                }
+            }
+            Wire::Float => {
+                if let Ok(v) = self.text.parse::<f64>() {
+                    return serializer.serialize_f64(v);
+                }
+            }
+            Wire::Text => {}
         }
+        serializer.serialize_str(&self.text)
     }
 }
 
@@ -278,23 +307,29 @@ impl Visitor<'_> for QuantityVisitor {
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Quantity, E> {
         Ok(Quantity {
-            number: Some(v.into()),
+            wire: Wire::Integer,
             ..Quantity::from(v)
         })
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Quantity, E> {
         Ok(Quantity {
-            number: Some(v.into()),
+            wire: Wire::Integer,
             ..Self::parse(v.to_string())?
         })
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Quantity, E> {
         // Rust prints floats in plain positional notation, which the grammar accepts.
-        let number = serde_json::Number::from_f64(v);
+        // JSON has no NaN or infinity, so a float that cannot be written back as a number
+        // is written as its text.
+        let wire = if v.is_finite() {
+            Wire::Float
+        } else {
+            Wire::Text
+        };
         Ok(Quantity {
-            number,
+            wire,
             ..Self::parse(v.to_string())?
         })
     }

@@ -12,6 +12,7 @@
 //! - Protobuf watches are not supported: the client asks for JSON.
 
 mod decoder;
+mod event;
 mod retry_watcher;
 
 use std::collections::{BTreeMap, VecDeque};
@@ -91,14 +92,6 @@ impl Bookmark {
     }
 }
 
-#[derive(Deserialize)]
-struct RawEvent {
-    #[serde(rename = "type")]
-    type_: String,
-    #[serde(default)]
-    object: serde_json::Value,
-}
-
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 struct BookmarkObject {
@@ -142,32 +135,14 @@ pub(crate) fn decode_event<K: DeserializeOwned>(line: &[u8], path: &str) -> Resu
         line: line_summary(line),
         source,
     };
-    let raw: RawEvent = serde_json::from_slice(line).map_err(decode_error)?;
-    let object = raw.object;
-    match raw.type_.as_str() {
-        "ADDED" => Ok(WatchEvent::Added(
-            serde_json::from_value(object).map_err(decode_error)?,
-        )),
-        "MODIFIED" => Ok(WatchEvent::Modified(
-            serde_json::from_value(object).map_err(decode_error)?,
-        )),
-        "DELETED" => Ok(WatchEvent::Deleted(
-            serde_json::from_value(object).map_err(decode_error)?,
-        )),
-        "BOOKMARK" => {
-            let b: BookmarkObject = serde_json::from_value(object).map_err(decode_error)?;
-            Ok(WatchEvent::Bookmark(Bookmark {
-                resource_version: b.metadata.resource_version.unwrap_or_default(),
-                annotations: b.metadata.annotations.unwrap_or_default(),
-            }))
-        }
-        "ERROR" => Ok(WatchEvent::Error(
-            serde_json::from_value(object).map_err(decode_error)?,
-        )),
-        other => Err(decode_error(serde::de::Error::custom(format!(
-            "unknown watch event type {other:?}"
-        )))),
-    }
+    let mut deserializer = serde_json::Deserializer::from_slice(line);
+    let event = serde::de::DeserializeSeed::deserialize(
+        event::EventSeed::<K>(std::marker::PhantomData),
+        &mut deserializer,
+    )
+    .map_err(decode_error)?;
+    deserializer.end().map_err(decode_error)?;
+    Ok(event)
 }
 
 /// Turns a stream of body chunks into a stream of events.

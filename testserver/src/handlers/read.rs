@@ -10,11 +10,12 @@ use super::{Outcome, WatchStream, key_of, output, render_list, render_object, re
 use crate::error::ApiError;
 use crate::registry::ResourceInfo;
 use crate::server::App;
-use crate::server::http::Request;
+use crate::server::http::{Encoding, ObjectList, Reply, ReplyBody, Request};
 use crate::server::routes::Target;
 use crate::storage::list::{self, ListOptions};
 use crate::storage::objects::{group_resource, table_name};
 use crate::storage::watch::{self, WatchRequest};
+use crate::table::Representation;
 
 /// GET of one object (or its status).
 pub async fn get(app: &Arc<App>, request: &Request, target: &Target) -> Result<Outcome, ApiError> {
@@ -79,6 +80,26 @@ pub async fn list(app: &Arc<App>, request: &Request, target: &Target) -> Result<
     )
     .await?;
     let resource = &target.resource;
+    let metadata = list_metadata(resource, &page);
+    if matches!(shape.representation, Representation::Object) {
+        let item_type = resource
+            .custom
+            .then(|| (resource.kind.clone(), resource.api_version()));
+        let list = ObjectList {
+            kind: resource.list_kind.clone(),
+            api_version: resource.api_version(),
+            metadata: Value::Object(metadata),
+            items: page.items,
+            item_type,
+        };
+        let reply = Reply {
+            status: 200,
+            headers: Vec::new(),
+            body: ReplyBody::List(Box::new(list)),
+            content_type: None,
+        };
+        return Ok(Outcome::Reply(reply, Encoding::Json));
+    }
     let items: Vec<Value> = page
         .items
         .iter()
@@ -94,9 +115,16 @@ pub async fn list(app: &Arc<App>, request: &Request, target: &Target) -> Result<
             item
         })
         .collect();
+    let list = json!({"kind": resource.list_kind, "apiVersion": resource.api_version(),
+           "metadata": metadata, "items": items});
+    Ok(reply(200, render_list(resource, list, &shape)?))
+}
+
+/// A list's `metadata`.
+fn list_metadata(resource: &ResourceInfo, page: &list::Page) -> Map<String, Value> {
     let mut metadata = Map::new();
     metadata.insert("resourceVersion".into(), json!(page.rv.to_string()));
-    match page.continue_token {
+    match &page.continue_token {
         Some(token) => {
             metadata.insert("continue".into(), json!(token));
         }
@@ -108,9 +136,7 @@ pub async fn list(app: &Arc<App>, request: &Request, target: &Target) -> Result<
     if let Some(remaining) = page.remaining {
         metadata.insert("remainingItemCount".into(), json!(remaining));
     }
-    let list = json!({"kind": resource.list_kind, "apiVersion": resource.api_version(),
-           "metadata": metadata, "items": items});
-    Ok(reply(200, render_list(resource, list, &shape)?))
+    metadata
 }
 
 /// A watch (`?watch=1` on a collection, or the `/watch/` paths).

@@ -138,6 +138,9 @@ pub struct Reply {
 pub enum ReplyBody {
     /// An object, encoded as negotiated.
     Object(Value),
+    /// A list of stored objects, written straight from the store's shared values:
+    /// a large list is never copied before it is serialized.
+    List(Box<ObjectList>),
     /// Plain text.
     Text(String),
     /// Nothing.
@@ -190,6 +193,10 @@ impl Reply {
     pub fn into_response(self, encoding: Encoding, pretty: bool) -> Response<Body> {
         let (content_type, bytes) = match self.body {
             ReplyBody::Object(value) => encode(&value, encoding, pretty),
+            ReplyBody::List(list) => match encoding {
+                Encoding::Json => ("application/json", json_bytes(&list, pretty)),
+                Encoding::Yaml => encode(&list.to_value(), encoding, pretty),
+            },
             ReplyBody::Text(text) => ("text/plain; charset=utf-8", Bytes::from(text)),
             ReplyBody::Empty => ("", Bytes::new()),
         };
@@ -239,7 +246,7 @@ pub fn encode(value: &Value, encoding: Encoding, pretty: bool) -> (&'static str,
     }
 }
 
-fn json_bytes(value: &Value, pretty: bool) -> Bytes {
+fn json_bytes<T: serde::Serialize + ?Sized>(value: &T, pretty: bool) -> Bytes {
     let mut bytes = if pretty {
         serde_json::to_vec_pretty(value)
     } else {
@@ -286,5 +293,81 @@ mod tests {
         );
         assert_eq!(query[1], ("watch".into(), String::new()));
         assert_eq!(query[2].1, "%zz");
+    }
+}
+
+/// A list of objects as the store holds them (`kind` and `apiVersion` of each item
+/// rewritten on the way out, as [`crate::handlers::output`] does).
+#[derive(Debug)]
+pub struct ObjectList {
+    /// The list's kind, e.g. `PodList`.
+    pub kind: String,
+    /// The list's apiVersion.
+    pub api_version: String,
+    /// The list's metadata.
+    pub metadata: Value,
+    /// The stored objects.
+    pub items: Vec<std::sync::Arc<Value>>,
+    /// The `kind` and `apiVersion` written first in each item (custom resources), or
+    /// `None` to write items without them (built-in list items carry neither).
+    pub item_type: Option<(String, String)>,
+}
+
+impl ObjectList {
+    /// The list as one value (for YAML, which is sorted anyway).
+    pub fn to_value(&self) -> Value {
+        let items = self
+            .items
+            .iter()
+            .map(|object| serde_json::to_value(ListItem { list: self, object }).unwrap_or_default())
+            .collect();
+        serde_json::json!({"kind": self.kind, "apiVersion": self.api_version,
+            "metadata": self.metadata, "items": Value::Array(items)})
+    }
+}
+
+impl serde::Serialize for ObjectList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        struct Items<'a>(&'a ObjectList);
+        impl serde::Serialize for Items<'_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_seq(self.0.items.iter().map(|object| ListItem {
+                    list: self.0,
+                    object,
+                }))
+            }
+        }
+        let mut map = serializer.serialize_map(Some(4))?;
+        map.serialize_entry("kind", &self.kind)?;
+        map.serialize_entry("apiVersion", &self.api_version)?;
+        map.serialize_entry("metadata", &self.metadata)?;
+        map.serialize_entry("items", &Items(self))?;
+        map.end()
+    }
+}
+
+struct ListItem<'a> {
+    list: &'a ObjectList,
+    object: &'a Value,
+}
+
+impl serde::Serialize for ListItem<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let Some(fields) = self.object.as_object() else {
+            return self.object.serialize(serializer);
+        };
+        let mut map = serializer.serialize_map(None)?;
+        if let Some((kind, api_version)) = &self.list.item_type {
+            map.serialize_entry("kind", kind)?;
+            map.serialize_entry("apiVersion", api_version)?;
+        }
+        for (key, value) in fields {
+            if key != "kind" && key != "apiVersion" {
+                map.serialize_entry(key, value)?;
+            }
+        }
+        map.end()
     }
 }
