@@ -23,10 +23,11 @@
 //! - `watch-list`: both stream the initial state: kubegen's default, kube-rs's
 //!   `streaming_lists()`.
 //!
-//! The fixture Pod is large (48 KB of JSON as served) and the test server keeps
-//! it as JSON values: measured ~1.7 MB of server memory per Pod once seeded and
-//! ~3.5 MB while it answers one unpaged list, so 10,000 Pods need well over
-//! 16 GB in the parent process; on a smaller machine pass `--items 2000`.
+//! The fixture Pod is large (48 KB of JSON as served, every field set) and the
+//! test server keeps it as a JSON value: about 940 KiB of heap (1.2 MB of
+//! VmRSS) per Pod once seeded, so 10,000 Pods need some 12 GB in the parent
+//! process; lists are written straight from the stored values. On a smaller
+//! machine pass `--items 2000`.
 //!
 //! Memory per object is `(VmRSS after sync − VmRSS before start) / N`: the cache
 //! and whatever the allocator kept of the decoding, as a process sees it. Beside

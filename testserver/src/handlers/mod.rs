@@ -64,8 +64,7 @@ impl WatchStream {
                 let item = items.recv().await?;
                 let end = matches!(item, WatchItem::Error(_));
                 let is_event = matches!(item, WatchItem::Event(..));
-                let line = event_json(&resource, item, &shape, first);
-                let mut bytes = serde_json::to_vec(&line).unwrap_or_default();
+                let mut bytes = event_line(&resource, item, &shape, first);
                 bytes.push(b'\n');
                 Some((
                     Ok::<_, std::convert::Infallible>(Frame::data(Bytes::from(bytes))),
@@ -86,6 +85,30 @@ impl WatchStream {
         );
         response
     }
+}
+
+/// One event as JSON. A plain object event is written straight from the stored
+/// value: a streaming list of large objects would otherwise copy each of them.
+fn event_line(resource: &ResourceInfo, item: WatchItem, shape: &Shape, first: bool) -> Vec<u8> {
+    if let (WatchItem::Event(kind, object), Representation::Object) = (&item, &shape.representation)
+    {
+        #[derive(serde::Serialize)]
+        struct Line<'a> {
+            #[serde(rename = "type")]
+            type_: &'a str,
+            object: crate::server::http::ServedObject<'a>,
+        }
+        let api_version = resource.api_version();
+        let line = Line {
+            type_: kind.as_str(),
+            object: crate::server::http::ServedObject {
+                type_meta: Some((&resource.kind, &api_version)),
+                object,
+            },
+        };
+        return serde_json::to_vec(&line).unwrap_or_default();
+    }
+    serde_json::to_vec(&event_json(resource, item, shape, first)).unwrap_or_default()
 }
 
 fn event_json(resource: &ResourceInfo, item: WatchItem, shape: &Shape, first: bool) -> Value {

@@ -314,12 +314,22 @@ pub struct ObjectList {
 }
 
 impl ObjectList {
+    fn item<'a>(&'a self, object: &'a Value) -> ServedObject<'a> {
+        ServedObject {
+            type_meta: self
+                .item_type
+                .as_ref()
+                .map(|(kind, api_version)| (kind.as_str(), api_version.as_str())),
+            object,
+        }
+    }
+
     /// The list as one value (for YAML, which is sorted anyway).
     pub fn to_value(&self) -> Value {
         let items = self
             .items
             .iter()
-            .map(|object| serde_json::to_value(ListItem { list: self, object }).unwrap_or_default())
+            .map(|object| serde_json::to_value(self.item(object)).unwrap_or_default())
             .collect();
         serde_json::json!({"kind": self.kind, "apiVersion": self.api_version,
             "metadata": self.metadata, "items": Value::Array(items)})
@@ -332,10 +342,7 @@ impl serde::Serialize for ObjectList {
         struct Items<'a>(&'a ObjectList);
         impl serde::Serialize for Items<'_> {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.collect_seq(self.0.items.iter().map(|object| ListItem {
-                    list: self.0,
-                    object,
-                }))
+                serializer.collect_seq(self.0.items.iter().map(|object| self.0.item(object)))
             }
         }
         let mut map = serializer.serialize_map(Some(4))?;
@@ -347,19 +354,23 @@ impl serde::Serialize for ObjectList {
     }
 }
 
-struct ListItem<'a> {
-    list: &'a ObjectList,
-    object: &'a Value,
+/// A stored object as served, written without copying it: `kind` and `apiVersion`
+/// (when given) first, then its other fields.
+pub struct ServedObject<'a> {
+    /// The `kind` and `apiVersion` to write, or `None` to write neither.
+    pub type_meta: Option<(&'a str, &'a str)>,
+    /// The stored object.
+    pub object: &'a Value,
 }
 
-impl serde::Serialize for ListItem<'_> {
+impl serde::Serialize for ServedObject<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let Some(fields) = self.object.as_object() else {
             return self.object.serialize(serializer);
         };
         let mut map = serializer.serialize_map(None)?;
-        if let Some((kind, api_version)) = &self.list.item_type {
+        if let Some((kind, api_version)) = self.type_meta {
             map.serialize_entry("kind", kind)?;
             map.serialize_entry("apiVersion", api_version)?;
         }
