@@ -48,6 +48,61 @@ impl<'de> Visitor<'de> for KeySeed {
     }
 }
 
+/// A field being compacted after it was read: a list read from JSON has grown by
+/// doubling, so up to half its capacity is unused (a one-element list of strings holds
+/// four), and a cache keeps thousands of such objects. Lists are shrunk to fit; other
+/// fields are left alone. Which applies is chosen by method resolution on the field's
+/// concrete type (autoref specialization): [`CompactList`] matches `Vec` and
+/// `Option<Vec>` by value, [`CompactNothing`] everything one reference further.
+pub struct Compact<'a, T>(pub &'a mut T);
+
+/// Shrinks a list field to fit.
+pub trait CompactList {
+    /// Shrinks the list.
+    fn compact(&mut self);
+}
+
+impl<T> CompactList for Compact<'_, Vec<T>> {
+    #[inline]
+    fn compact(&mut self) {
+        self.0.shrink_to_fit();
+    }
+}
+
+impl<T> CompactList for Compact<'_, Option<Vec<T>>> {
+    #[inline]
+    fn compact(&mut self) {
+        if let Some(list) = self.0 {
+            list.shrink_to_fit();
+        }
+    }
+}
+
+/// Leaves any other field as it is.
+pub trait CompactNothing {
+    /// Does nothing.
+    fn compact(&mut self);
+}
+
+impl<T> CompactNothing for &mut Compact<'_, T> {
+    #[inline]
+    fn compact(&mut self) {}
+}
+
+/// Reads an optional list shrunk to fit, for the hand-written types' serde derives
+/// (`#[serde(deserialize_with = "…")]`); see [`Compact`] for why.
+pub(crate) fn shrunk_list<'de, D, T>(deserializer: D) -> Result<Option<Vec<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    let mut list: Option<Vec<T>> = serde::Deserialize::deserialize(deserializer)?;
+    if let Some(list) = &mut list {
+        list.shrink_to_fit();
+    }
+    Ok(list)
+}
+
 /// A type read from a JSON object by a [`MapVisitor`]; implemented by
 /// [`object_serde!`](crate::object_serde).
 pub trait FromMap: Sized {
@@ -172,10 +227,17 @@ macro_rules! object_serde {
                         _ => $crate::object_serde!(@unknown map, key, $($extra)?),
                     }
                 }
-                ::core::result::Result::Ok(Self {
+                let mut this = Self {
                     $( $field: $crate::object_serde!(@init A::Error, $field, $wire, $presence), )*
                     $( $extra, )?
-                })
+                };
+                {
+                    // One of the two is unused when no field is a list.
+                    #[allow(unused_imports)]
+                    use $crate::serde_fields::{CompactList as _, CompactNothing as _};
+                    $( (&mut $crate::serde_fields::Compact(&mut this.$field)).compact(); )*
+                }
+                ::core::result::Result::Ok(this)
             }
         }
 
@@ -286,6 +348,34 @@ mod tests {
             note: "note" nullable,
             meta: "meta" default,
         }
+    }
+
+    #[derive(Debug, Default, PartialEq)]
+    struct Lists {
+        required: Vec<String>,
+        optional: Option<Vec<i64>>,
+        other: Option<String>,
+    }
+
+    crate::object_serde! {
+        Lists {
+            required: "required" list,
+            optional: "optional" optional,
+            other: "other" optional,
+        }
+    }
+
+    #[test]
+    fn lists_are_read_shrunk_to_fit() {
+        let lists: Lists = serde_json::from_str(
+            r#"{"required": ["a", "b", "c", "d", "e"], "optional": [1], "other": "x"}"#,
+        )
+        .unwrap();
+        assert_eq!(lists.required.len(), 5);
+        // Read by doubling, the lists would hold 8 and 4.
+        assert_eq!(lists.required.capacity(), 5);
+        assert_eq!(lists.optional.as_ref().map(Vec::capacity), Some(1));
+        assert_eq!(lists.other.as_deref(), Some("x"));
     }
 
     #[derive(Debug, Default, PartialEq)]

@@ -13,7 +13,11 @@ pub struct LabelSelector {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub match_labels: Option<BTreeMap<String, String>>,
     /// Requirements on labels, all of which must hold.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::serde_fields::shrunk_list"
+    )]
     pub match_expressions: Option<Vec<LabelSelectorRequirement>>,
 }
 
@@ -28,7 +32,11 @@ pub struct LabelSelectorRequirement {
     #[serde(default)]
     pub operator: String,
     /// Values for `In` and `NotIn` (non-empty); must be empty for `Exists` and `DoesNotExist`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::serde_fields::shrunk_list"
+    )]
     pub values: Option<Vec<String>>,
 }
 
@@ -43,7 +51,11 @@ pub struct FieldSelectorRequirement {
     #[serde(default)]
     pub operator: String,
     /// Values for `In` and `NotIn` (non-empty); must be empty for `Exists` and `DoesNotExist`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::serde_fields::shrunk_list"
+    )]
     pub values: Option<Vec<String>>,
 }
 

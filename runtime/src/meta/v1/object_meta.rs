@@ -47,13 +47,25 @@ pub struct ObjectMeta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub annotations: Option<BTreeMap<String, String>>,
     /// Objects this object depends on; it is garbage-collected when all of them are gone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::serde_fields::shrunk_list"
+    )]
     pub owner_references: Option<Vec<OwnerReference>>,
     /// Must be empty before the object is removed from the registry.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::serde_fields::shrunk_list"
+    )]
     pub finalizers: Option<Vec<String>>,
     /// Which manager owns which fields, for server-side apply.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::serde_fields::shrunk_list"
+    )]
     pub managed_fields: Option<Vec<ManagedFieldsEntry>>,
 }
 
