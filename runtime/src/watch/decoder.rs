@@ -20,17 +20,22 @@ pub(crate) struct LineDecoder {
 pub(crate) struct LineTooLong(pub(crate) usize);
 
 impl LineDecoder {
-    /// Adds a chunk; returns the complete, non-blank lines it finished (without `\n`).
-    pub(crate) fn push(&mut self, chunk: &[u8]) -> Result<Vec<Vec<u8>>, LineTooLong> {
+    /// Adds a chunk and hands each complete, non-blank line it finished (without `\n`) to
+    /// `line`, borrowed from the buffer: an event is decoded where it lies, not copied out
+    /// first (a line can be as large as the object).
+    pub(crate) fn push_with(
+        &mut self,
+        chunk: &[u8],
+        mut line: impl FnMut(&[u8]),
+    ) -> Result<(), LineTooLong> {
         self.buf.extend_from_slice(chunk);
-        let mut lines = Vec::new();
         let mut start = 0;
         let mut search = self.scanned;
         while let Some(pos) = self.buf[search..].iter().position(|&b| b == b'\n') {
             let end = search + pos;
-            let line = &self.buf[start..end];
-            if !line.iter().all(u8::is_ascii_whitespace) {
-                lines.push(line.to_vec());
+            let text = &self.buf[start..end];
+            if !text.iter().all(u8::is_ascii_whitespace) {
+                line(text);
             }
             start = end + 1;
             search = start;
@@ -43,6 +48,14 @@ impl LineDecoder {
             self.scanned = 0;
             return Err(LineTooLong(len));
         }
+        Ok(())
+    }
+
+    /// [`LineDecoder::push_with`], collecting the lines.
+    #[cfg(test)]
+    pub(crate) fn push(&mut self, chunk: &[u8]) -> Result<Vec<Vec<u8>>, LineTooLong> {
+        let mut lines = Vec::new();
+        self.push_with(chunk, |line| lines.push(line.to_vec()))?;
         Ok(lines)
     }
 

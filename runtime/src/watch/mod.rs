@@ -177,12 +177,10 @@ where
                 return None;
             }
             match st.chunks.next().await {
-                Some(Ok(chunk)) => match st.decoder.push(&chunk) {
-                    Ok(lines) => {
-                        for line in lines {
-                            st.pending.push_back(decode_event(&line, &st.path));
-                        }
-                    }
+                Some(Ok(chunk)) => match st.decoder.push_with(&chunk, |line| {
+                    st.pending.push_back(decode_event(line, &st.path))
+                }) {
+                    Ok(()) => {}
                     Err(decoder::LineTooLong(len)) => {
                         st.done = true;
                         st.pending.push_back(Err(Error::WatchTruncated {
