@@ -48,7 +48,12 @@ use crate::{Ctx, Summary};
 pub const CHILD: &str = "__informer-child";
 
 const RUNS: usize = 3;
-const POD: &str = "objects/core/k8s-api-testdata-v1.36.0/core.v1.Pod.json";
+/// `--pod large`: Kubernetes' API test data, every field of a Pod set.
+const LARGE_POD: &str = "objects/core/k8s-api-testdata-v1.36.0/core.v1.Pod.json";
+/// `--pod recorded`: a Pod as the recorded kube-apiserver 1.32 returned it (a
+/// single container, a projected service-account volume, tolerations), the
+/// first `GET` of a scheduled Pod in that transcript.
+const RECORDED_POD: &str = "apiserver-1.32/pod-lifecycle.json";
 const NAMESPACE: &str = "default";
 /// Creates in flight while seeding.
 const SEED_CONCURRENCY: usize = 64;
@@ -133,12 +138,9 @@ impl Measure {
 // ---- the parent: server, seeding, children, figures ----
 
 pub fn run(ctx: &Ctx, summary: &mut Summary) -> Result<(), String> {
-    let path = ctx.spec(POD)?;
     let runs = ctx.opts.runs.unwrap_or(RUNS);
     let items = ctx.opts.items.unwrap_or(10_000);
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let template: Value =
-        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let (path, template) = fixture(ctx)?;
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -222,6 +224,32 @@ pub fn run(ctx: &Ctx, summary: &mut Summary) -> Result<(), String> {
     })();
     runtime.block_on(server.shutdown());
     result
+}
+
+/// The fixture Pod `--pod` names, and where it came from.
+fn fixture(ctx: &Ctx) -> Result<(std::path::PathBuf, Value), String> {
+    let recorded = match ctx.opts.pod.as_deref() {
+        None | Some("large") => false,
+        Some("recorded") => true,
+        Some(other) => return Err(format!("--pod {other}: expected large or recorded")),
+    };
+    let path = ctx.spec(if recorded { RECORDED_POD } else { LARGE_POD })?;
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let document: Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    if !recorded {
+        return Ok((path, document));
+    }
+    let pod = document["exchanges"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|exchange| exchange["request"]["method"] == "GET")
+        .map(|exchange| &exchange["response"]["body"])
+        .find(|body| body["kind"] == "Pod" && body["spec"]["nodeName"].is_string())
+        .cloned()
+        .ok_or_else(|| format!("{}: no GET of a scheduled Pod", path.display()))?;
+    Ok((path, pod))
 }
 
 /// Creates `items` Pods named `pod-00000`… from the template; the elapsed time and

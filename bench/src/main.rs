@@ -28,7 +28,8 @@
 //!
 //! Options: `--runs N` (repetitions; each benchmark has its own default),
 //! `--items N` (decode, informer: Pods, default 10000; testserver: stored
-//! ConfigMaps, default 100000), `--timeout SECS`
+//! ConfigMaps, default 100000), `--pod large|recorded` (informer: the
+//! fixture Pod, see `informer.rs`), `--timeout SECS`
 //! (kopium: limit per compile check, default 300), `--no-check` (kopium: skip
 //! the compile checks), `--jobs N` (cargo jobs for builds and checks, default 2).
 //!
@@ -63,6 +64,8 @@ pub struct Options {
     /// Pods in the decoded list, or objects the test server holds; `None`
     /// lets each benchmark pick its default.
     pub items: Option<usize>,
+    /// The informer benchmark's Pod: `large` (default) or `recorded`.
+    pub pod: Option<String>,
     /// Limit for one compile check.
     pub timeout: Duration,
     /// Whether the kopium benchmark compile-checks the outputs.
@@ -156,6 +159,7 @@ fn parse_args(args: &[String]) -> Result<(String, Vec<String>, Options), String>
     let mut opts = Options {
         runs: None,
         items: None,
+        pod: None,
         timeout: Duration::from_secs(300),
         check: true,
         jobs: 2,
@@ -164,6 +168,11 @@ fn parse_args(args: &[String]) -> Result<(String, Vec<String>, Options), String>
     let mut rest = Vec::new();
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
+        if arg == "--pod" {
+            let pod = iter.next().ok_or("--pod needs a value: large or recorded")?;
+            opts.pod = Some(pod.clone());
+            continue;
+        }
         let mut value = |flag: &str| -> Result<usize, String> {
             iter.next()
                 .and_then(|v| v.parse::<usize>().ok())
