@@ -8,6 +8,7 @@
 
 mod condition;
 mod discovery;
+mod fields_v1;
 mod group_resource;
 mod label_selector;
 mod list_meta;

@@ -120,10 +120,7 @@ pub struct ManagedFieldsEntry {
     pub subresource: Option<String>,
 }
 
-/// A set of fields as a JSON trie (`{"f:spec":{"f:replicas":{}}}`), kept as raw JSON.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct FieldsV1(pub serde_json::Value);
+pub use super::fields_v1::FieldsV1;
 
 #[cfg(test)]
 mod tests {
