@@ -175,8 +175,12 @@ async fn a_follower_takes_over_an_expired_lease() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let waited = stopped_at.elapsed();
+    // b counts the 15 s from when it last saw the lease change, and polls every
+    // 2 s × [1, 2.2) (jittered, as client-go): the change may have been seen up to one
+    // poll before a's stop, and b's first poll after expiry comes up to one poll (plus
+    // the conflict of racing a's last renewal) later. Randomized: the bounds are wide.
     assert!(
-        waited >= Duration::from_secs(13) && waited <= Duration::from_secs(22),
+        waited >= Duration::from_secs(10) && waited <= Duration::from_secs(24),
         "took over after {waited:?}"
     );
     let spec = lock.spec();
