@@ -19,7 +19,7 @@ use bytes::Bytes;
 use futures_util::stream;
 use http_body_util::{BodyExt, StreamBody};
 use hyper::body::Frame;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
 use crate::auth::{self, Attributes, User};
@@ -141,17 +141,13 @@ fn event_json(resource: &ResourceInfo, item: WatchItem, shape: &Shape, first: bo
 /// An object as served through `resource`'s version: `apiVersion` rewritten
 /// (conversion `None`), `kind` and `apiVersion` first.
 pub fn output(resource: &ResourceInfo, object: &Value) -> Value {
-    let mut map = Map::new();
-    map.insert("kind".into(), Value::String(resource.kind.clone()));
-    map.insert("apiVersion".into(), Value::String(resource.api_version()));
-    if let Some(fields) = object.as_object() {
-        for (k, v) in fields {
-            if k != "kind" && k != "apiVersion" {
-                map.insert(k.clone(), v.clone());
-            }
-        }
-    }
-    Value::Object(map)
+    let api_version = resource.api_version();
+    let served = crate::server::http::ServedObject {
+        type_meta: Some((&resource.kind, &api_version)),
+        object,
+    };
+    // Serializing a `Value` into a `Value` cannot fail.
+    serde_json::to_value(served).unwrap_or_else(|_| object.clone())
 }
 
 /// The verb a request is authorized as.
