@@ -485,6 +485,7 @@ fn child_inner(args: &[String]) -> Result<String, String> {
         ));
     };
     let mode = Mode::parse(mode).ok_or_else(|| format!("unknown mode {mode}"))?;
+    exit_with_parent();
     let items: usize = items.parse().map_err(|e| format!("items {items}: {e}"))?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -512,6 +513,20 @@ fn child_inner(args: &[String]) -> Result<String, String> {
         measure.heap_before,
         measure.heap_after
     ))
+}
+
+/// Ends this child when the benchmark that started it is gone (killed, or failed), so
+/// that an interrupted run leaves no informer running against a dead server.
+fn exit_with_parent() {
+    let parent = std::os::unix::process::parent_id();
+    std::thread::spawn(move || {
+        loop {
+            std::thread::sleep(Duration::from_millis(500));
+            if std::os::unix::process::parent_id() != parent {
+                std::process::exit(2);
+            }
+        }
+    });
 }
 
 /// `VmRSS` of this process, KiB.

@@ -169,7 +169,9 @@ fn parse_args(args: &[String]) -> Result<(String, Vec<String>, Options), String>
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         if arg == "--pod" {
-            let pod = iter.next().ok_or("--pod needs a value: large or recorded")?;
+            let pod = iter
+                .next()
+                .ok_or("--pod needs a value: large or recorded")?;
             opts.pod = Some(pod.clone());
             continue;
         }
