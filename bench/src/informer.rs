@@ -41,7 +41,7 @@ use std::time::{Duration, Instant};
 use futures_util::{StreamExt, TryStreamExt};
 use serde_json::Value;
 
-use crate::util::{fmt_dur, median, speedup_times, thousands};
+use crate::util::{fmt_dur, median, rss_kib, speedup_times, thousands};
 use crate::{Ctx, Summary};
 
 /// The hidden first argument that makes this binary measure one informer.
@@ -155,9 +155,9 @@ pub fn run(ctx: &Ctx, summary: &mut Summary) -> Result<(), String> {
         .map_err(|e| format!("starting the test server: {e}"))?;
     println!("server: {} (plain HTTP, in this process)", server.url());
 
-    let (heap_start, rss_start) = (crate::heap::live_bytes(), vm_rss_kib()?);
+    let (heap_start, rss_start) = (crate::heap::live_bytes(), rss_kib()?);
     let (seeding, served_bytes) = runtime.block_on(seed(&server, &template, items))?;
-    let (heap_seeded, rss_seeded) = (crate::heap::live_bytes(), vm_rss_kib()?);
+    let (heap_seeded, rss_seeded) = (crate::heap::live_bytes(), rss_kib()?);
     println!(
         "test server after seeding: heap {:.2} KiB per Pod, VmRSS {:.2} KiB per Pod",
         heap_seeded.saturating_sub(heap_start) as f64 / 1024.0 / items as f64,
@@ -464,7 +464,8 @@ fn report(
 // ---- the child: one informer, measured ----
 
 /// The hidden mode: `__informer-child <kubegen|kube> <mode> <kubeconfig> <items>`.
-/// Prints `result <sync nanoseconds> <VmRSS before KiB> <VmRSS after KiB>`.
+/// Prints `result <sync nanoseconds> <VmRSS before KiB> <VmRSS after KiB> <heap before
+/// bytes> <heap after bytes>`.
 pub fn child(args: &[String]) -> ExitCode {
     match child_inner(args) {
         Ok(line) => {
@@ -529,22 +530,38 @@ fn exit_with_parent() {
     });
 }
 
-/// `VmRSS` of this process, KiB.
-fn vm_rss_kib() -> Result<u64, String> {
-    let status = std::fs::read_to_string("/proc/self/status")
-        .map_err(|e| format!("/proc/self/status: {e}"))?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .ok_or_else(|| "no VmRSS in /proc/self/status".to_owned())
+/// The readings taken when a side starts its informer; [`Probe::finish`] takes the
+/// ones at sync and makes the [`Measure`].
+struct Probe {
+    heap_before: u64,
+    rss_before_kib: u64,
+    start: Instant,
 }
 
-fn check_len(side: &str, len: usize, items: usize) -> Result<(), String> {
-    if len == items {
-        Ok(())
-    } else {
-        Err(format!("{side} synced with {len} Pods, expected {items}"))
+impl Probe {
+    fn start() -> Result<Probe, String> {
+        Ok(Probe {
+            heap_before: crate::heap::live_bytes() as u64,
+            rss_before_kib: rss_kib()?,
+            start: Instant::now(),
+        })
+    }
+
+    /// The readings at sync; `len` is what the side's store holds, which must be `items`.
+    fn finish(self, side: &str, len: usize, items: usize) -> Result<Measure, String> {
+        let sync = self.start.elapsed();
+        let rss_after_kib = rss_kib()?;
+        let heap_after = crate::heap::live_bytes() as u64;
+        if len != items {
+            return Err(format!("{side} synced with {len} Pods, expected {items}"));
+        }
+        Ok(Measure {
+            sync,
+            rss_before_kib: self.rss_before_kib,
+            rss_after_kib,
+            heap_before: self.heap_before,
+            heap_after,
+        })
     }
 }
 
@@ -566,24 +583,12 @@ async fn kubegen_side(kubeconfig: &str, mode: Mode, items: usize) -> Result<Meas
         .reflector_config(reflector)
         .build();
     let informer = factory.informer_for::<kubegen_api::core::v1::Pod>();
-    let heap_before = crate::heap::live_bytes() as u64;
-    let rss_before_kib = vm_rss_kib()?;
-    let start = Instant::now();
+    let probe = Probe::start()?;
     factory.start().map_err(|e| format!("starting: {e}"))?;
     if !factory.wait_for_cache_sync().await {
         return Err("the factory shut down before syncing".to_owned());
     }
-    let sync = start.elapsed();
-    let rss_after_kib = vm_rss_kib()?;
-    let heap_after = crate::heap::live_bytes() as u64;
-    check_len("kubegen", informer.store().len(), items)?;
-    Ok(Measure {
-        sync,
-        rss_before_kib,
-        rss_after_kib,
-        heap_before,
-        heap_after,
-    })
+    probe.finish("kubegen", informer.store().len(), items)
 }
 
 async fn kube_side(kubeconfig: &str, mode: Mode, items: usize) -> Result<Measure, String> {
@@ -605,9 +610,7 @@ async fn kube_side(kubeconfig: &str, mode: Mode, items: usize) -> Result<Measure
         Mode::WatchList => watcher::Config::default().streaming_lists(),
     };
     let (reader, writer) = reflector::store();
-    let heap_before = crate::heap::live_bytes() as u64;
-    let rss_before_kib = vm_rss_kib()?;
-    let start = Instant::now();
+    let probe = Probe::start()?;
     let stream = watcher(api, watcher_config).reflect(writer);
     tokio::spawn(async move {
         let mut stream = std::pin::pin!(stream);
@@ -621,15 +624,5 @@ async fn kube_side(kubeconfig: &str, mode: Mode, items: usize) -> Result<Measure
         .wait_until_ready()
         .await
         .map_err(|e| format!("kube-rs store: {e}"))?;
-    let sync = start.elapsed();
-    let rss_after_kib = vm_rss_kib()?;
-    let heap_after = crate::heap::live_bytes() as u64;
-    check_len("kube-rs", reader.len(), items)?;
-    Ok(Measure {
-        sync,
-        rss_before_kib,
-        rss_after_kib,
-        heap_before,
-        heap_after,
-    })
+    probe.finish("kube-rs", reader.len(), items)
 }

@@ -31,7 +31,7 @@ use kubegen::{DynamicApi, DynamicObject, ResourceDescriptor};
 use kubegen_testserver::TestServer;
 use serde_json::json;
 
-use crate::util::{fmt_dur, median, thousands};
+use crate::util::{fmt_dur, median, rss_kib, thousands};
 use crate::{Ctx, Summary};
 
 const RUNS: usize = 3;
@@ -69,17 +69,6 @@ fn configmap(i: usize) -> DynamicObject {
         .collect(),
     );
     object
-}
-
-/// This process's resident memory, in KiB.
-fn rss_kib() -> Result<u64, String> {
-    let status = std::fs::read_to_string("/proc/self/status")
-        .map_err(|e| format!("reading /proc/self/status: {e}"))?;
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
-        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
-        .ok_or_else(|| "no VmRSS in /proc/self/status".to_owned())
 }
 
 fn rate(count: usize, elapsed: Duration) -> usize {
