@@ -13,12 +13,7 @@ fn main() {
 
 fn generate() -> Result<(), String> {
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").map_err(|e| format!("OUT_DIR: {e}"))?);
-    let crds = kubegen_derive_fixtures::crds().map_err(|e| format!("the derived CRDs: {e}"))?;
-    let mut yaml = String::new();
-    for crd in &crds {
-        yaml.push_str("---\n");
-        yaml.push_str(&serde_yaml_ng::to_string(crd).map_err(|e| format!("CRD as YAML: {e}"))?);
-    }
+    let yaml = kubegen_derive_fixtures::crds_yaml()?;
     let path = out_dir.join("derived-crds.yaml");
     std::fs::write(&path, yaml).map_err(|e| format!("{}: {e}", path.display()))?;
     kubegen_generator::Builder::new()

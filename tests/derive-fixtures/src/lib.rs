@@ -183,3 +183,13 @@ pub fn crds()
 -> Result<Vec<kubegen_api::apiextensions::v1::CustomResourceDefinition>, kubegen::crd::CrdError> {
     Ok(vec![Widget::crd()?, Gadget::crd()?, Forest::crd()?])
 }
+
+/// [`crds`] as one YAML stream, as a user would save them for `kubegen generate`.
+pub fn crds_yaml() -> Result<String, String> {
+    let mut yaml = String::new();
+    for crd in crds().map_err(|e| format!("the derived CRDs: {e}"))? {
+        yaml.push_str("---\n");
+        yaml.push_str(&serde_yaml_ng::to_string(&crd).map_err(|e| format!("CRD as YAML: {e}"))?);
+    }
+    Ok(yaml)
+}
